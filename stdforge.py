@@ -1,0 +1,49 @@
+"""The `stdforge` command: the document core and the exports on the command line (spec §4).
+
+Each package registers its own subcommands; this module only composes them, as wsgi.py composes
+the web application.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: modules with a `register(subparsers)` function, in the order their commands are listed
+COMMAND_MODULES = (
+    "authoring.cli.lint",
+    "authoring.cli.outline",
+    "authoring.cli.render",
+    "authoring.cli.diff",
+    "exports.cli",
+    "workflow.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stdforge",
+        description="Lint, number, render, diff and export standards written in Standard Markdown.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:  # a real import error inside the module must not hide
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
