@@ -1,0 +1,36 @@
+"""The document core: Standard Markdown parsed, numbered and rendered. Pure: no Flask, no database."""
+
+from __future__ import annotations
+
+from .errors import DocumentTooLarge
+from .ids import DerivedId
+from .parser import DEFAULT_MAX_BYTES, derived_ids, parse, with_derived_ids
+from .tree import (
+    Adoption,
+    Block,
+    BlockKind,
+    CrossRef,
+    Document,
+    FrontMatter,
+    Problem,
+    Section,
+    SectionKind,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Adoption",
+    "Block",
+    "BlockKind",
+    "CrossRef",
+    "DerivedId",
+    "Document",
+    "DocumentTooLarge",
+    "FrontMatter",
+    "Problem",
+    "Section",
+    "SectionKind",
+    "derived_ids",
+    "parse",
+    "with_derived_ids",
+]

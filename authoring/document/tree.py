@@ -37,6 +37,7 @@ class BlockKind(StrEnum):
     FORMULA = "formula"
     SOURCE = "source"  #: a term entry's "[来源：…]" / "[SOURCE: …]" line
     CODE = "code"
+    FOOTNOTE = "footnote"  #: a footnote definition `[^label]: …`; its id is "fn-label"
     QUOTE = "quote"
     OTHER = "other"
 
@@ -78,6 +79,20 @@ class Block:
     refs: list[CrossRef] = field(default_factory=list)
     #: figure image path as written (`figures/flow.png`); formula TeX source
     src: str | None = None
+    #: the inline Markdown the block was read from, by source line (note openings and list markers
+    #: removed); render prints these, `text` is their plain form
+    segments: list[tuple[int, str]] = field(default_factory=list, repr=False, compare=False)
+    #: markdown-it block tokens for what render prints as markdown-it does (pipe/grid tables,
+    #: Markdown lists, quotes, code, footnotes); inline children are filled by render
+    tokens: list = field(default_factory=list, repr=False, compare=False)
+
+    def walk(self) -> Iterator[Block]:
+        """This block, its list items and its container children, in source order."""
+        yield self
+        for item in self.items:
+            yield from item.walk()
+        for child in self.children:
+            yield from child.walk()
 
 
 @dataclass
@@ -107,6 +122,8 @@ class Section:
     children: list[Section] = field(default_factory=list)
     #: the Markdown source of this section's heading and blocks, children excluded; diffs compare it
     own_source: str = ""
+    #: the heading text as written (inline Markdown, attributes removed), for render
+    markdown_title: str = field(default="", repr=False, compare=False)
 
     @property
     def untitled(self) -> bool:
@@ -178,6 +195,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     #: every id that a cross reference may target (sections, tables, figures, formulas) → its label
     labels: dict[str, str] = field(default_factory=dict)
+    #: blocks before the first heading (normally none: the foreword comes first)
+    preamble: list[Block] = field(default_factory=list)
 
     @property
     def language(self) -> str:

@@ -1,0 +1,220 @@
+"""markdown-it block rules for what CommonMark lacks and pandoc reads: level 7+ headings, display math
+with an id (`$$ … $$ {#eq-x}`) and grid tables; and the one block parser the document core uses.
+
+Parsing runs the block rules only (no inline pass): the tree needs lines and raw inline text, and the
+inline pass is the expensive half of markdown-it; render runs it for the blocks it prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_DEEP_HEADING = re.compile(r"(#{7,})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+_ATTRS_TAIL = re.compile(r"[ \t]*(\{[^{}\n]*\})?[ \t]*")
+_GRID_BORDER = re.compile(r"\+(?:[-=:]+\+)+[ \t]*")
+#: display math: at most this many lines, so a stray `$$` never makes the parser scan the whole file
+MAX_MATH_LINES = 200
+
+
+def _line_text(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+
+
+def _indented_code(state: StateBlock, line: int) -> bool:
+    return state.sCount[line] - state.blkIndent >= 4
+
+
+def deep_heading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """`####### title`: pandoc reads a level-7 heading where CommonMark sees a paragraph."""
+    if _indented_code(state, start):
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("#######", pos):
+        return False
+    match = _DEEP_HEADING.fullmatch(_line_text(state, start))
+    if match is None:
+        return False
+    if silent:
+        return True
+    state.line = start + 1
+    opening = state.push("heading_open", "h6", 1)
+    opening.markup = match.group(1)
+    opening.map = [start, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content = (match.group(2) or "").strip()
+    inline.map = [start, state.line]
+    inline.children = []
+    state.push("heading_close", "h6", -1)
+    return True
+
+
+def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """`$$ tex $$ {#eq-x}` on one line or several: a formula token with its TeX and attributes."""
+    if _indented_code(state, start):
+        return False
+    first = _line_text(state, start)
+    if not first.startswith("$$"):
+        return False
+    rest = first[2:]
+    close = rest.find("$$")
+    last = start
+    if close >= 0:
+        tex, tail = rest[:close], rest[close + 2 :]
+    else:
+        parts = [rest]
+        line = start + 1
+        tail = None
+        while line < end and line - start < MAX_MATH_LINES:
+            if state.bMarks[line] + state.tShift[line] >= state.eMarks[line]:
+                break  # a blank line ends the paragraph pandoc would read the math in
+            text = _line_text(state, line)
+            close = text.find("$$")
+            if close >= 0:
+                parts.append(text[:close])
+                tail = text[close + 2 :]
+                last = line
+                break
+            parts.append(text)
+            line += 1
+        if tail is None:
+            return False
+        tex = "\n".join(parts)
+    attrs = _ATTRS_TAIL.fullmatch(tail)
+    if attrs is None or not tex.strip():
+        return False
+    if silent:
+        return True
+    state.line = last + 1
+    token = state.push("math_block_eqno", "math", 0)
+    token.block = True
+    token.content = tex.strip()
+    token.info = attrs.group(1) or ""
+    token.map = [start, state.line]
+    return True
+
+
+def _display_width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _columns(border: str) -> list[int]:
+    return [i for i, ch in enumerate(border) if ch == "+"]
+
+
+def _split_grid_row(text: str, bounds: list[int]) -> list[str] | None:
+    """Cut a `| a | b |` line at the border's `+` columns, counting wide (CJK) characters as two."""
+    wanted = set(bounds)
+    cells: list[str] = []
+    column = 0
+    start = None
+    for index, char in enumerate(text):
+        if char in "|+" and column in wanted:
+            if start is not None:
+                cells.append(text[start:index])
+            start = index + 1
+        column += _display_width(char) if ord(char) > 0x10FF else 1
+    if len(cells) != len(bounds) - 1:
+        return None
+    return cells
+
+
+def _join_cell_lines(parts: list[str]) -> str:
+    """Lines of one grid cell as one text: no space between two CJK characters."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and not (ord(out[-1]) > 0x2E80 and ord(part[0]) > 0x2E80):
+            out += " "
+        out += part
+    return out
+
+
+def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A pandoc grid table (`+---+` borders, `+===+` under the header) as markdown-it table tokens."""
+    if _indented_code(state, start):
+        return False
+    first = _line_text(state, start)
+    if not first.startswith("+-") or _GRID_BORDER.fullmatch(first) is None:
+        return False
+    bounds = _columns(first.rstrip())
+    line = start + 1
+    rows: list[tuple[int, int, list[list[str]]]] = []  # (first line, last line, cell parts)
+    header_rows = 0
+    current: list[list[str]] | None = None
+    current_start = start
+    while line < end:
+        text = _line_text(state, line).rstrip()
+        if _GRID_BORDER.fullmatch(text):
+            if current is not None:
+                rows.append((current_start, line - 1, current))
+                current = None
+            if "=" in text:
+                header_rows = len(rows)
+            line += 1
+            continue
+        if not text.startswith("|"):
+            break
+        cells = _split_grid_row(text, bounds)
+        if cells is None:
+            return False
+        if current is None:
+            current, current_start = [[] for _ in cells], line
+        for parts, cell in zip(current, cells, strict=True):
+            parts.append(cell)
+        line += 1
+    if current is not None or not rows:
+        return False  # the last line must be a border
+    if silent:
+        return True
+    _push_table(state, start, line, rows, header_rows)
+    state.line = line
+    return True
+
+
+def _push_table(state: StateBlock, start: int, stop: int, rows: list, header_rows: int) -> None:
+    table = state.push("table_open", "table", 1)
+    table.map = [start, stop]
+    groups = [("thead", rows[:header_rows], "th"), ("tbody", rows[header_rows:], "td")]
+    for group, group_rows, cell_tag in groups:
+        if not group_rows:
+            continue
+        state.push(f"{group}_open", group, 1)
+        for first, last, cells in group_rows:
+            row = state.push("tr_open", "tr", 1)
+            row.map = [first, last + 1]
+            for parts in cells:
+                state.push(f"{cell_tag}_open", cell_tag, 1)
+                inline = state.push("inline", "", 0)
+                inline.content = _join_cell_lines(parts)
+                inline.map = [first, last + 1]
+                inline.children = []
+                state.push(f"{cell_tag}_close", cell_tag, -1)
+            state.push("tr_close", "tr", -1)
+        state.push(f"{group}_close", group, -1)
+    state.push("table_close", "table", -1)
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """CommonMark with HTML off, pipe tables, front matter, footnotes, note/example containers and the
+    rules above; only the block pass runs."""
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
+    md.enable("table")
+    md.use(front_matter_plugin).use(footnote_plugin)
+    md.use(container_plugin, name="note").use(container_plugin, name="example")
+    md.block.ruler.before(
+        "heading", "deep_heading", deep_heading, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+    md.block.ruler.before("table", "grid_table", grid_table, {"alt": ["paragraph", "reference"]})
+    md.block.ruler.before("paragraph", "math_block", math_block)
+    md.disable(["inline", "text_join", "footnote_tail"], ignoreInvalid=True)
+    return md
