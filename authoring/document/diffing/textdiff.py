@@ -1,0 +1,192 @@
+"""Text diffs with fast-diff-match-patch (C++, no time limit), bounded so no input can stall a request.
+
+Everything is diffed in units mapped to single code points, the way diff-match-patch's own line mode
+works: lines first, then words (for Latin script) or characters (for CJK) inside the changed lines,
+with semantic cleanup. The pure-Python diff-match-patch is never used on a whole document: at its
+1 s timeout it silently answers "delete everything, insert everything" (see PITFALLS.md).
+
+The C++ diff is quadratic when two blocks share nothing (2,000 characters against 2,000 took 23 ms,
+20,000 against 20,000 took 1.7 s), so a replaced block above `TOKEN_BLOCK_LIMIT` units is first
+aligned by sentences, and a block still too large is shown as replaced whole: a coarser answer, said
+plainly in the ops, never a hidden timeout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import fast_diff_match_patch
+
+OpCode = Literal["=", "-", "+"]
+EQUAL: OpCode = "="
+DELETE: OpCode = "-"
+INSERT: OpCode = "+"
+
+#: (op, text) pairs; concatenating the "=" and "-" texts gives the old text, "=" and "+" the new one
+Ops = list[tuple[OpCode, str]]
+
+#: largest replaced block (old units + new units) diffed at word or character level in one call
+TOKEN_BLOCK_LIMIT = 4000
+#: largest block diffed by sentences when it is too large for words or characters
+SENTENCE_BLOCK_LIMIT = 8000
+#: a unit that is one character of the Basic Multilingual Plane stands for itself, so semantic cleanup
+#: still sees line breaks, spaces and punctuation; any other unit is mapped to a code point from here on
+#: (the supplementary planes: no surrogates, room for a million distinct units)
+_FIRST_CODE_POINT = 0x10000
+_LAST_CODE_POINT = 0x10FFFF
+
+_CJK = "\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f"
+#: a run of non-CJK word characters (an English word, a number) or any one other character (each
+#: Chinese character, space or punctuation mark): word level for English and character level for
+#: Chinese, decided per character so mixed text ("GB/T 42195—2022的规定") works
+_TOKEN = re.compile(rf"[^\W{_CJK}]+|.", re.DOTALL)
+#: a sentence ends after 。；！？ or after . ; ! ? followed by white space, or at a line end
+_SENTENCE = re.compile(r"[^。；！？\n]*?(?:[。；！？]|[.;!?](?=\s)|\n|$)")
+
+
+def tokens(text: str) -> list[str]:
+    """Words and single characters; their concatenation is `text`."""
+    return _TOKEN.findall(text)
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def sentences(text: str) -> list[str]:
+    return [unit for unit in _SENTENCE.findall(text) if unit]
+
+
+def diff_counts(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> list[tuple[OpCode, int]]:
+    """Diff two unit sequences, each unit compared whole; the result counts units, not characters."""
+    table: dict[str, str] = {}
+
+    def encode(seq: Sequence[str]) -> str:
+        chars = []
+        for unit in seq:
+            if len(unit) == 1 and ord(unit) < _FIRST_CODE_POINT:
+                chars.append(unit)
+                continue
+            char = table.get(unit)
+            if char is None:
+                code = _FIRST_CODE_POINT + len(table)
+                if code > _LAST_CODE_POINT:
+                    raise ValueError("too many distinct units to diff")
+                char = table[unit] = chr(code)
+            chars.append(char)
+        return "".join(chars)
+
+    return fast_diff_match_patch.diff(
+        encode(old),
+        encode(new),
+        timelimit=0,
+        checklines=False,
+        cleanup="Semantic" if semantic else "No",
+        counts_only=True,
+    )
+
+
+def diff_units(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> Ops:
+    """Diff two unit sequences; texts in the result are the joined units."""
+    ops: Ops = []
+    i = j = 0
+    for op, count in diff_counts(old, new, semantic=semantic):
+        if op == INSERT:
+            ops.append((op, "".join(new[j : j + count])))
+            j += count
+        else:
+            ops.append((op, "".join(old[i : i + count])))
+            i += count
+            if op == EQUAL:
+                j += count
+    return ops
+
+
+def diff_text(old: str, new: str) -> Ops:
+    """Lines first, then words or characters inside each changed block; exact and bounded."""
+    if old == new:
+        return [(EQUAL, old)] if old else []
+    ops: Ops = []
+    for op, old_block, new_block in _blocks(diff_units(lines(old), lines(new), semantic=False)):
+        if op == EQUAL:
+            ops.append((EQUAL, old_block))
+        else:
+            ops.extend(_refine(old_block, new_block))
+    return normalise(ops)
+
+
+def _refine(old: str, new: str) -> Ops:
+    if not old or not new:
+        return _replace(old, new)
+    old_tokens, new_tokens = tokens(old), tokens(new)
+    if len(old_tokens) + len(new_tokens) <= TOKEN_BLOCK_LIMIT:
+        return diff_units(old_tokens, new_tokens, semantic=True)
+    old_sentences, new_sentences = sentences(old), sentences(new)
+    if len(old_sentences) + len(new_sentences) > SENTENCE_BLOCK_LIMIT:
+        return _replace(old, new)
+    ops: Ops = []
+    for op, old_block, new_block in _blocks(diff_units(old_sentences, new_sentences, semantic=False)):
+        if op == EQUAL:
+            ops.append((EQUAL, old_block))
+        elif old_block and new_block and len(tokens(old_block)) + len(tokens(new_block)) <= TOKEN_BLOCK_LIMIT:
+            ops.extend(diff_units(tokens(old_block), tokens(new_block), semantic=True))
+        else:
+            ops.extend(_replace(old_block, new_block))
+    return ops
+
+
+def _replace(old: str, new: str) -> Ops:
+    return [pair for pair in ((DELETE, old), (INSERT, new)) if pair[1]]
+
+
+def _blocks(ops: Iterable[tuple[OpCode, str]]) -> Iterable[tuple[OpCode, str, str]]:
+    """Group a diff into equal runs and replaced blocks: ("=", text, text) or ("-", old, new)."""
+    old_parts: list[str] = []
+    new_parts: list[str] = []
+    for op, text in ops:
+        if op == EQUAL:
+            if old_parts or new_parts:
+                yield DELETE, "".join(old_parts), "".join(new_parts)
+                old_parts, new_parts = [], []
+            yield EQUAL, text, text
+        elif op == DELETE:
+            old_parts.append(text)
+        else:
+            new_parts.append(text)
+    if old_parts or new_parts:
+        yield DELETE, "".join(old_parts), "".join(new_parts)
+
+
+def normalise(ops: Iterable[tuple[OpCode, str]]) -> Ops:
+    """Drop empty ops, join neighbours of one kind, and put deletions before insertions in a change."""
+    result: Ops = []
+    for op, old_block, new_block in _blocks((op, text) for op, text in ops if text):
+        if op == EQUAL:
+            if result and result[-1][0] == EQUAL:
+                result[-1] = (EQUAL, result[-1][1] + old_block)
+            else:
+                result.append((EQUAL, old_block))
+        else:
+            result.extend(_replace(old_block, new_block))
+    return result
+
+
+def old_text(ops: Iterable[tuple[OpCode, str]]) -> str:
+    return "".join(text for op, text in ops if op != INSERT)
+
+
+def new_text(ops: Iterable[tuple[OpCode, str]]) -> str:
+    return "".join(text for op, text in ops if op != DELETE)
+
+
+def counts(ops: Iterable[tuple[OpCode, str]]) -> tuple[int, int]:
+    """(characters inserted, characters deleted)."""
+    inserted = deleted = 0
+    for op, text in ops:
+        if op == INSERT:
+            inserted += len(text)
+        elif op == DELETE:
+            deleted += len(text)
+    return inserted, deleted
