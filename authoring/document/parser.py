@@ -68,15 +68,16 @@ def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
     return document, derived
 
 
-def _fill_text(block: Block, labels: dict[str, str]) -> list[CrossRef]:
-    """Plain text and cross references of `block` (and its items and children, whose references it
-    also holds). Line i of `text` is source line `block.line + i`."""
+def _fill_text(block: Block, labels: dict[str, str]) -> None:
+    """Plain text and cross references of `block` and of its items and children. Each reference is on
+    the one block whose own text holds it (a list's are on its items). Line i of `text` is source line
+    `block.line + i`."""
     refs: list[CrossRef] = []
     parts: list[tuple[int, str]] = []
     for line, markdown in block.segments:
         parts.append((line, plain_text(markdown, line, labels, refs)))
     for inner in block.items + block.children:
-        refs.extend(_fill_text(inner, labels))
+        _fill_text(inner, labels)
         parts.append((inner.line, inner.text))
     if block.kind is BlockKind.TABLE and block.caption:
         block.caption = (
@@ -89,7 +90,6 @@ def _fill_text(block: Block, labels: dict[str, str]) -> list[CrossRef]:
     elif block.kind is not BlockKind.CODE:
         block.text = _aligned(block.line, parts)
     block.refs = refs
-    return refs
 
 
 def _aligned(first_line: int, parts: list[tuple[int, str]]) -> str:

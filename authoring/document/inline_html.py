@@ -1,0 +1,147 @@
+"""Inline Markdown → HTML for render: markdown-it with raw HTML off, only safe link schemes,
+`$math$`, `[^note]` footnote marks and `[](#id)` printed as its target's label; and the sanitiser
+that every rendered fragment passes through."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def safe_url(url: str) -> bool:
+    """http(s), mailto, in-page and relative links only: no javascript:, data:, vbscript:, file:."""
+    scheme = _SCHEME.match(_INVISIBLE.sub("", url))  # browsers ignore tabs and newlines in a scheme
+    return scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+def _footnote_ref(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[" or state.src[state.pos + 1 : state.pos + 2] != "^":
+        return False
+    match = _FOOTNOTE_REF.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("footnote_mark", "", 0)
+        token.content = match.group(1)
+    state.pos = match.end()
+    return True
+
+
+def _render_footnote_mark(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    label = escape(tokens[idx].content)
+    return f'<sup class="fnref"><a href="#fn-{label}">{label}</a></sup>'
+
+
+def _render_link_open(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if href.startswith("#"):
+        token.attrSet("class", "xref")
+        opening = self.renderToken(tokens, idx, options, env)
+        if idx + 1 < len(tokens) and tokens[idx + 1].type == "link_close":
+            label = env.get("labels", {}).get(href[1:])
+            return opening + escape(label if label is not None else href[1:])
+        return opening
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    return f'<span class="math">{escape(tokens[idx].content)}</span>'
+
+
+@lru_cache(maxsize=1)
+def inline_markdown() -> MarkdownIt:
+    """The markdown-it used for the inline pass of render (block structure comes from parse)."""
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
+    md.enable("table")
+    dollarmath_plugin(md, allow_labels=False, allow_space=True, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("link", "footnote_mark", _footnote_ref)
+    md.validateLink = lambda url: safe_url(url)  # type: ignore[method-assign]
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("footnote_mark", _render_footnote_mark)
+    md.add_render_rule("math_inline", _render_math_inline)
+    md.add_render_rule("math_inline_double", _render_math_inline)
+    return md
+
+
+def render_inline(markdown: str, env: dict) -> str:
+    if not markdown:
+        return ""
+    return inline_markdown().renderInline(markdown, env)
+
+
+def render_tokens(tokens: list[Token], env: dict) -> str:
+    """Block tokens from parse, with their inline children parsed now (they are left empty by parse)."""
+    md = inline_markdown()
+    for token in tokens:
+        if token.type == "inline":
+            children: list[Token] = []
+            md.inline.parse(token.content, md, env, children)
+            token.children = children
+    return md.renderer.render(tokens, md.options, env)
+
+
+#: everything render emits and nothing else survives the sanitiser
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "div", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6",
+    "hr", "img", "li", "ol", "p", "pre", "s", "section", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "data-line", "lang"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"style"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {
+    "section": {"foreword", "introduction", "chapter", "clause", "term", "annex", "bibliography", "deep"},
+    "h2": {"heading", "annex-heading", "untitled"},
+    "h3": {"heading", "untitled", "term-number"},
+    "h4": {"heading", "untitled", "term-number"},
+    "h5": {"heading", "untitled", "term-number"},
+    "h6": {"heading", "untitled", "term-number"},
+    "span": {
+        "num", "title", "label", "marker", "math", "display", "eqno", "annex-number", "annex-status",
+        "annex-title", "term-en",
+    },
+    "div": {"note", "example", "table-wrap", "formula", "footnote", "other", "preamble", "standard"},
+    "p": {"paragraph", "source", "caption", "term-name", "table-caption"},
+    "ol": {"items", "alpha"},
+    "ul": {"items"},
+    "li": {"item"},
+    "a": {"xref"},
+    "sup": {"fnref"},
+    "figure": {"figure"},
+    "figcaption": {"caption"},
+    "table": {"table"},
+    "pre": {"code"},
+    "blockquote": {"quote"},
+}  # fmt: skip
+
+
+def sanitise(html: str) -> str:
+    """Keep only the tags, attributes, classes and URL schemes render emits."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
