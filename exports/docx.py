@@ -1,0 +1,169 @@
+"""DOCX: our AST → one sandboxed pandoc run with the GB/T reference DOCX → a small zip-level pass.
+
+The pass after pandoc only adds what lives outside document.xml (header and footer parts, their
+relationships, settings) and swaps pandoc's final w:sectPr for the body section's; everything inside
+the body (cover, 目次 field, section breaks, end line) was already in the AST as raw OOXML, so there is
+no second parse of a large document.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from authoring.document.tree import Document, SectionKind
+from exports import pandoc_ast as pa
+from exports.blocks import BodyBuilder, styled
+from exports.context import Context
+from exports.docx_parts import (
+    FOOTER_IDS,
+    HEADER_IDS,
+    body_section,
+    cover_blocks,
+    end_line,
+    footer_part,
+    header_part,
+    section_break,
+    toc_blocks,
+)
+from exports.pandoc import run_pandoc
+from exports.reference_docx import reference_docx_path
+from exports.words import cover_lines
+
+_FRONT = (SectionKind.FOREWORD, SectionKind.INTRODUCTION)
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+_FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+
+
+def docx_ast(doc: Document, ctx: Context) -> dict:
+    """The whole Word document as a pandoc AST: cover, 目次, front matter, body, end line."""
+    raw = lambda xml: pa.raw_block("openxml", xml)  # noqa: E731
+    lines = cover_lines(doc.meta)
+    blocks = [raw(x) for x in cover_blocks(doc)]
+    blocks.append(raw(section_break(page_format=None, start=None, headers=False)))
+    # register the anchors first so references anywhere may link to any heading
+    builder = BodyBuilder(ctx)
+    ctx.anchors.update(s.id for s in doc.walk() if s.kind not in (SectionKind.TERM,) and s.title)
+    blocks.extend(raw(x) for x in toc_blocks(doc, lines["contents"]))
+    front = [s for s in doc.sections if s.kind in _FRONT]
+    rest = [s for s in doc.sections if s.kind not in _FRONT]
+    for section in front:
+        blocks.extend(builder.section(section))
+    blocks.append(raw(section_break(page_format="upperRoman", start=1, headers=True)))
+    title = lines["title"] if doc.language != "en" else (lines["title_en"] or lines["title"])
+    blocks.extend(styled(ctx, "Standard Title", [pa.para(pa.text(title))]))
+    for section in rest:
+        blocks.extend(builder.section(section))
+    blocks.append(raw(end_line()))
+    # no `title` in the metadata: pandoc would print it as a Title paragraph above the cover
+    meta = {"lang": pa.meta_string("en-US" if doc.language == "en" else "zh-CN")}
+    return pa.document(blocks, meta)
+
+
+def render_docx(doc: Document, ctx: Context) -> bytes:
+    ast = docx_ast(doc, ctx)
+    reference = reference_docx_path()
+    with tempfile.TemporaryDirectory(prefix="stdforge-docx-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "reference.docx").write_bytes(reference.read_bytes())
+        run_pandoc(
+            ["-f", "json", "-t", "docx", "--reference-doc=reference.docx", "--table-caption-position=above",
+             "--figure-caption-position=below", "-o", "out.docx"],
+            stdin=json.dumps(ast, ensure_ascii=False).encode("utf-8"),
+            cwd=workdir,
+        )
+        produced = (workdir / "out.docx").read_bytes()
+    return finish_docx(produced, doc.meta.number or cover_lines(doc.meta)["number"])
+
+
+def finish_docx(data: bytes, number: str) -> bytes:
+    """Add headers/footers, the body's section properties and the settings pandoc cannot write."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = _final_section(content)
+            elif item.filename == "word/_rels/document.xml.rels":
+                content = _relationships(content)
+            elif item.filename == "[Content_Types].xml":
+                content = _content_types(content)
+            elif item.filename == "word/settings.xml":
+                content = _settings(content)
+            target.writestr(item, content)
+        target.writestr("word/header-odd.xml", header_part(number, "right"))
+        target.writestr("word/header-even.xml", header_part(number, "left"))
+        target.writestr("word/footer-odd.xml", footer_part("right"))
+        target.writestr("word/footer-even.xml", footer_part("left"))
+    return out.getvalue()
+
+
+_SECT = re.compile(rb"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>", re.S)
+
+
+def _final_section(content: bytes) -> bytes:
+    replacement = body_section().replace(
+        "<w:sectPr", '<w:sectPr xmlns:r="' + _REL + '"', 1
+    ).encode("utf-8") + b"</w:body>"
+    new, count = _SECT.subn(lambda _: replacement, content, count=1)
+    if count == 0:
+        new = content.replace(b"</w:body>", replacement, 1)
+    return new
+
+
+def _relationships(content: bytes) -> bytes:
+    parts = {
+        HEADER_IDS["default"]: ("header", "header-odd.xml"),
+        HEADER_IDS["even"]: ("header", "header-even.xml"),
+        FOOTER_IDS["default"]: ("footer", "footer-odd.xml"),
+        FOOTER_IDS["even"]: ("footer", "footer-even.xml"),
+    }
+    added = "".join(
+        f'<Relationship Id="{rel_id}" Type="{_REL}/{kind}" Target="{target}"/>'
+        for rel_id, (kind, target) in parts.items()
+    )
+    return content.replace(b"</Relationships>", added.encode() + b"</Relationships>")
+
+
+def _content_types(content: bytes) -> bytes:
+    added = "".join(
+        f'<Override PartName="/word/{name}" ContentType="{kind}"/>'
+        for name, kind in (
+            ("header-odd.xml", _HEADER_TYPE),
+            ("header-even.xml", _HEADER_TYPE),
+            ("footer-odd.xml", _FOOTER_TYPE),
+            ("footer-even.xml", _FOOTER_TYPE),
+        )
+    )
+    return content.replace(b"</Types>", added.encode() + b"</Types>")
+
+
+def _settings(content: bytes) -> bytes:
+    """Odd/even headers (the number sits on the outer edge) and a refresh of the 目次 on open."""
+    from lxml import etree
+
+    from exports.ooxml import el, w
+
+    root = etree.fromstring(content)
+    anchor = root.find(w("drawingGridHorizontalSpacing"))
+    if anchor is None:
+        anchor = root.find(w("characterSpacingControl"))
+    if anchor is not None:
+        anchor.addprevious(el("evenAndOddHeaders"))
+    update = el("updateFields", val="true")
+    later = next(
+        (root.find(w(tag)) for tag in ("footnotePr", "endnotePr", "compat", "docVars", "rsids")
+         if root.find(w(tag)) is not None),
+        None,
+    )
+    if later is not None:
+        later.addprevious(update)
+    else:
+        root.append(update)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,0 +1,199 @@
+"""The parts of the Word document pandoc cannot make: cover, 目次 field, section breaks, end line,
+headers and footers. Built as OOXML with lxml (text escaped by the serialiser) and handed to pandoc
+as raw openxml blocks, so the document is written once, in one pandoc run.
+"""
+
+from __future__ import annotations
+
+from authoring.document.tree import Document, SectionKind
+from exports.ooxml import el, mm_twips, section_properties, sub, to_xml, w
+from exports.styles import PAGE
+from exports.words import cover_lines
+
+#: relationship ids of the header/footer parts docx.py adds after pandoc has run
+HEADER_IDS = {"default": "stdHeaderOdd", "even": "stdHeaderEven"}
+FOOTER_IDS = {"default": "stdFooterOdd", "even": "stdFooterEven"}
+
+
+def paragraph(style_id: str, text: str = "", *, rule: str | None = None,
+              tabs: list[tuple[str, int]] | None = None, before: float | None = None):
+    """A paragraph in a style, optionally with a rule below it across the text width and extra space
+    before it (in points: the cover's vertical rhythm)."""
+    p = el("p")
+    ppr = sub(p, "pPr")
+    sub(ppr, "pStyle", val=style_id)
+    if rule:
+        borders = sub(ppr, "pBdr")
+        sub(borders, rule, val="single", sz=6, space=1, color="000000")
+    if tabs:
+        stops = sub(ppr, "tabs")
+        for alignment, position in tabs:
+            sub(stops, "tab", val=alignment, pos=position)
+    if before is not None:
+        sub(ppr, "spacing", before=round(before * 20))
+    for index, part in enumerate(text.split("\t")):
+        if index:
+            sub(sub(p, "r"), "tab")
+        if part:
+            run = sub(p, "r")
+            t = sub(run, "t")
+            t.text = part
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def cover_blocks(doc: Document) -> list[str]:
+    """The cover page as OOXML paragraphs (GB/T 1.1 layout for a group standard)."""
+    lines = cover_lines(doc.meta)
+    width = mm_twips(PAGE.text_width_mm)
+    out = [
+        to_xml(paragraph("CoverCode", lines["ics"])),
+        to_xml(paragraph("CoverCode", lines["ccs"])),
+        to_xml(paragraph("CoverKind", lines["kind"], before=60)),
+        to_xml(paragraph("CoverNumber", lines["number"], rule=None if lines["replaces"] else "bottom")),
+    ]
+    if lines["replaces"]:
+        out.append(to_xml(paragraph("CoverReplaces", lines["replaces"], rule="bottom")))
+    out.append(to_xml(paragraph("CoverTitle", lines["title"], before=110)))
+    if lines["title_en"]:
+        out.append(to_xml(paragraph("CoverEnglishTitle", lines["title_en"])))
+    if lines["draft"]:
+        out.append(to_xml(paragraph("CoverDraft", f"（{lines['draft']}）" if doc.language != "en" else lines["draft"])))
+        out.append(to_xml(paragraph("CoverNotice", lines["notice"])))
+    gap = 165 - (60 if lines["draft"] else 0) - (0 if lines["title_en"] else 30) + (0 if lines["replaces"] else 14)
+    out.append(
+        to_xml(paragraph("CoverDates", f"{lines['published']}\t{lines['implemented']}", rule="bottom",
+                         tabs=[("right", width)], before=gap))
+    )
+    out.append(to_xml(paragraph("CoverPublisher", lines["publisher"])))
+    return out
+
+
+def section_break(*, page_format: str | None, start: int | None, headers: bool) -> str:
+    """An empty paragraph whose w:sectPr ends the section before it (cover, front matter)."""
+    p = el("p")
+    ppr = sub(p, "pPr")
+    ppr.append(
+        section_properties(
+            headers=HEADER_IDS if headers else None,
+            footers=FOOTER_IDS if headers else None,
+            page_format=page_format,
+            start=start,
+        )
+    )
+    return to_xml(p)
+
+
+def body_section() -> str:
+    """The last section (the body, numbered 1, 2, …) as it replaces pandoc's final w:sectPr."""
+    return to_xml(section_properties(headers=HEADER_IDS, footers=FOOTER_IDS, page_format="decimal", start=1))
+
+
+def _run(parent, text: str):
+    run = sub(parent, "r")
+    t = sub(run, "t")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
+
+
+def _field(parent, instruction: str, cached: str | None = None) -> None:
+    """A complex field (w:fldChar begin/separate/end) with its cached result."""
+    sub(sub(parent, "r"), "fldChar", fldCharType="begin")
+    instr = sub(sub(parent, "r"), "instrText")
+    instr.text = f" {instruction} "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    sub(sub(parent, "r"), "fldChar", fldCharType="separate")
+    if cached is not None:
+        _run(parent, cached)
+    sub(sub(parent, "r"), "fldChar", fldCharType="end")
+
+
+def toc_blocks(doc: Document, title: str) -> list[str]:
+    """目次: a real TOC field over headings 1–2 plus the preface and annex styles, never term entries.
+
+    The cached result lists the entries without page numbers; Word and WPS refresh the field on open
+    (settings `w:updateFields`), LibreOffice shows the cached list.
+    """
+    heading = paragraph("TOCHeading", title)
+    entries = _toc_entries(doc)
+    width = mm_twips(PAGE.text_width_mm)
+    out = [to_xml(heading)]
+    instruction = 'TOC \\o "1-2" \\h \\z \\t "Preface Heading,1,Annex Heading,1"'
+    for index, (level, text) in enumerate(entries):
+        p = el("p")
+        ppr = sub(p, "pPr")
+        sub(ppr, "pStyle", val=f"TOC{level}")
+        stops = sub(ppr, "tabs")
+        sub(stops, "tab", val="right", leader="dot", pos=width)
+        if index == 0:
+            sub(sub(p, "r"), "fldChar", fldCharType="begin")
+            instr = sub(sub(p, "r"), "instrText")
+            instr.text = f" {instruction} "
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            sub(sub(p, "r"), "fldChar", fldCharType="separate")
+        _run(p, text)
+        out.append(to_xml(p))
+    # the field ends in a paragraph of its own, so no entry shares a paragraph with what follows
+    closing = el("p")
+    sub(sub(closing, "pPr"), "pStyle", val="TOC1")
+    if not entries:
+        _field(closing, instruction)
+    else:
+        sub(sub(closing, "r"), "fldChar", fldCharType="end")
+    out.append(to_xml(closing))
+    return out
+
+
+def _toc_entries(doc: Document) -> list[tuple[int, str]]:
+    zh = doc.language != "en"
+    space = "\u3000" if zh else "\u2003"
+    entries: list[tuple[int, str]] = []
+    for section in doc.sections:
+        if section.kind in (SectionKind.FOREWORD, SectionKind.INTRODUCTION, SectionKind.BIBLIOGRAPHY):
+            entries.append((1, section.title))
+        elif section.kind is SectionKind.CHAPTER:
+            entries.append((1, f"{section.number}{space}{section.title}"))
+            terms = any(child.kind is SectionKind.TERM for child in section.children)
+            if not terms:
+                entries.extend((2, f"{c.number}{space}{c.title}") for c in section.children if c.title)
+        elif section.kind is SectionKind.ANNEX:
+            status = {"normative": "（规范性）" if zh else " (normative) ",
+                      "informative": "（资料性）" if zh else " (informative) "}.get(section.annex_status or "", space)
+            entries.append((1, f"{section.label}{status}{section.title}"))
+            entries.extend((2, f"{c.number}{space}{c.title}") for c in section.children if c.title)
+    return entries
+
+
+def end_line() -> str:
+    """The end line: a short centred rule (a bottom border on an indented empty paragraph)."""
+    p = el("p")
+    ppr = sub(p, "pPr")
+    sub(ppr, "pStyle", val="EndLine")
+    borders = sub(ppr, "pBdr")
+    sub(borders, "bottom", val="single", sz=6, space=1, color="000000")
+    side = mm_twips((PAGE.text_width_mm - 40) / 2)
+    sub(ppr, "ind", left=side, right=side, firstLine=0, firstLineChars=0)
+    return to_xml(p)
+
+
+def header_part(number: str, align: str) -> bytes:
+    """A header part with the standard's number, right-aligned on odd pages and left on even."""
+    return _part("hdr", paragraph("Header", number), align)
+
+
+def footer_part(align: str) -> bytes:
+    p = el("p")
+    sub(sub(p, "pPr"), "pStyle", val="Footer")
+    _field(p, "PAGE", "1")
+    return _part("ftr", p, align)
+
+
+def _part(tag: str, p, align: str) -> bytes:
+    from lxml import etree
+
+    ppr = p.find(w("pPr"))
+    sub(ppr, "jc", val=align)
+    root = el(tag)
+    root.append(p)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

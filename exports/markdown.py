@@ -1,0 +1,270 @@
+"""Markdown source of one block → pandoc AST nodes, with markdown-it (HTML off) as the reader.
+
+The document core tells us what each block is and where it is; this module reads the inline markup
+inside it (emphasis, code, math, links, images, sub/superscripts) the way pandoc Markdown would, and
+resolves what a standard prints instead of the source: `[](#id)` becomes the target's label, a figure
+becomes an embedded picture or a placeholder. HTML is disabled in the reader, so `<script>` or
+`\\input{…}` are just text; no raw node is ever made from the source.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from authoring.document.blockrules import grid_table, math_block
+from exports import pandoc_ast as pa
+from exports.context import Context
+from exports.pandoc_ast import Node
+
+_SCRIPT = re.compile(r"\^([^\s^]+)\^|~([^\s~]+)~")
+_SAFE_URL = re.compile(r"(https?://|mailto:)[^\s]+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """CommonMark, HTML off, pipe and grid tables, `$math$`, note/example containers."""
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
+    md.enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_space=True, double_inline=False)
+    md.use(container_plugin, name="note").use(container_plugin, name="example")
+    md.block.ruler.before("table", "grid_table", grid_table, {"alt": ["paragraph", "reference"]})
+    md.block.ruler.before("paragraph", "math_block_eqno", math_block)
+    return md
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef" or (
+        "\u3000" <= char <= "\u303f"
+    )
+
+
+def _text(value: str) -> list[Node]:
+    """Text with pandoc's `^super^` and `~sub~` (m^2^, H~2~O)."""
+    out: list[Node] = []
+    position = 0
+    for match in _SCRIPT.finditer(value):
+        out.extend(pa.text(value[position : match.start()]))
+        if match.group(1) is not None:
+            out.append(pa.wrap("Superscript", pa.text(match.group(1))))
+        else:
+            out.append(pa.wrap("Subscript", pa.text(match.group(2))))
+        position = match.end()
+    out.extend(pa.text(value[position:]))
+    return out
+
+
+def _edge_char(nodes: list[Node], last: bool) -> str:
+    """The first (or last) character of some inline nodes, to decide how a soft line break prints."""
+    sequence = reversed(nodes) if last else iter(nodes)
+    for node in sequence:
+        if node["t"] == "Str":
+            return node["c"][-1] if last else node["c"][0]
+        if node["t"] in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript"):
+            found = _edge_char(node["c"], last)
+            if found:
+                return found
+        elif node["t"] in ("Span", "Link"):
+            found = _edge_char(node["c"][1], last)
+            if found:
+                return found
+        elif node["t"] != "SoftBreak":
+            return "x"
+    return ""
+
+
+def _soft_breaks(nodes: list[Node]) -> list[Node]:
+    """A line break in the source between two CJK characters prints nothing; elsewhere a space."""
+    out: list[Node] = []
+    for index, node in enumerate(nodes):
+        if node["t"] != "SoftBreak":
+            out.append(node)
+            continue
+        before, after = _edge_char(out, last=True), _edge_char(nodes[index + 1 :], last=False)
+        if not (before and after and _is_cjk(before) and _is_cjk(after)):
+            out.append(pa.SPACE)
+    return out
+
+
+def inlines(ctx: Context, source: str) -> list[Node]:
+    """Inline Markdown → pandoc inlines, references resolved."""
+    if not source.strip():
+        return []
+    tokens = parser().parseInline(source.strip())
+    children = tokens[0].children if tokens else []
+    return convert_inline(ctx, children or [])
+
+
+def convert_inline(ctx: Context, tokens: list[Token]) -> list[Node]:
+    stack: list[tuple[Token | None, list[Node]]] = [(None, [])]
+    for token in tokens:
+        current = stack[-1][1]
+        kind = token.type
+        if kind in ("text", "text_special"):
+            current.extend(_text(token.content))
+        elif kind == "softbreak":
+            current.append(pa.SOFT_BREAK)
+        elif kind == "hardbreak":
+            current.append(pa.LINE_BREAK)
+        elif kind == "code_inline":
+            current.append(pa.code(token.content))
+        elif kind in ("math_inline", "math_inline_double"):
+            current.append(pa.math(token.content, display=kind.endswith("double")))
+        elif kind == "image":
+            current.extend(inline_image(ctx, token))
+        elif kind.endswith("_open"):
+            stack.append((token, []))
+        elif kind.endswith("_close") and len(stack) > 1:
+            opener, content = stack.pop()
+            stack[-1][1].extend(_close(ctx, opener, _soft_breaks(content)))
+        else:  # anything unexpected keeps its text, never its markup
+            current.extend(_text(token.content))
+    while len(stack) > 1:  # unbalanced (cannot happen with markdown-it, but never lose text)
+        _, content = stack.pop()
+        stack[-1][1].extend(content)
+    return _soft_breaks(stack[0][1])
+
+
+def _close(ctx: Context, opener: Token | None, content: list[Node]) -> list[Node]:
+    kind = opener.type if opener is not None else ""
+    if kind == "em_open":
+        return [pa.wrap("Emph", content)]
+    if kind == "strong_open":
+        return [pa.wrap("Strong", content)]
+    if kind == "s_open":
+        return [pa.wrap("Strikeout", content)]
+    if kind == "link_open":
+        return link(ctx, str(opener.attrGet("href") or ""), content)
+    return content
+
+
+def link(ctx: Context, href: str, content: list[Node]) -> list[Node]:
+    """A cross reference prints its target's label; an external link stays a link; anything else is text."""
+    if href.startswith("#"):
+        target = href[1:]
+        if not content:
+            label = ctx.label(target)
+            if label is None:
+                ctx.warn(f"未知的引用目标：{target}", f"Unknown cross-reference target: {target}")
+                label = f"[{target}]"
+            content = pa.text(label)
+        if ctx.target == "docx" and target in ctx.anchors:
+            return [pa.link(content, href)]
+        return content
+    if _SAFE_URL.fullmatch(href) and content:
+        return [pa.link(content, href)]
+    return content
+
+
+def inline_image(ctx: Context, token: Token) -> list[Node]:
+    """An image inside running text: embedded when it is an allowed figure, else its alt text in brackets."""
+    src = str(token.attrGet("src") or "")
+    alt = convert_inline(ctx, token.children or [])
+    picture = picture_node(ctx, src, alt)
+    if picture is None:
+        return [{"t": "Str", "c": "["}, *alt, {"t": "Str", "c": "]"}]
+    return [picture]
+
+
+def picture_node(ctx: Context, src: str, alt: list[Node], *, width_mm: float | None = None) -> Node | None:
+    """The image node for an allowed figure (data URI for pandoc; a file in the Typst root), or None.
+
+    A refused or missing figure is reported once as a warning; the caller prints a placeholder.
+    """
+    figure = ctx.figures.get(src)
+    if figure is None:
+        ctx.warn(
+            f"图片不存在或不允许使用，已用占位框代替：{src}",
+            f"Figure missing or not allowed, replaced by a placeholder: {src}",
+        )
+        return None
+    if ctx.target == "typst":
+        name = f"figure-{len(ctx.media) + 1}.{figure.extension}"
+        for existing, known in ctx.media.items():
+            if known is figure:
+                name = existing
+        ctx.media[name] = figure
+        width = f"{width_mm:.0f}mm" if width_mm else "auto"
+        return pa.raw_inline("typst", f'#image("{name}", width: {width})')
+    data = base64.b64encode(figure.data).decode("ascii")
+    node = pa.image(alt, f"data:{figure.media_type};base64,{data}")
+    if width_mm:
+        node["c"][0][2].append(["width", f"{width_mm:.0f}mm"])
+    return node
+
+
+def blocks_from_tokens(ctx: Context, tokens: list[Token]) -> list[Node]:
+    """The core's block tokens (a quote, a footnote, an unknown block) → pandoc blocks."""
+    out, _ = _blocks(ctx, tokens, 0, None)
+    return out
+
+
+def _inline_token(ctx: Context, token: Token) -> list[Node]:
+    """An inline token of the core's block pass has no children: read its content here."""
+    if token.children:
+        return convert_inline(ctx, token.children)
+    return inlines(ctx, token.content)
+
+
+def _blocks(ctx: Context, tokens: list[Token], index: int, closing: str | None) -> tuple[list[Node], int]:
+    out: list[Node] = []
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if closing is not None and kind == closing:
+            return out, index + 1
+        if kind == "paragraph_open" or kind == "heading_open":
+            out.append(pa.para(_inline_token(ctx, tokens[index + 1])))
+            index += 3
+        elif kind in ("fence", "code_block"):
+            out.append(pa.code_block(token.content.rstrip("\n")))
+            index += 1
+        elif kind in ("math_block", "math_block_eqno"):
+            out.append(pa.para([pa.math(token.content, display=True)]))
+            index += 1
+        elif kind == "hr":
+            out.append({"t": "HorizontalRule"})
+            index += 1
+        elif kind == "table_open":
+            from exports.tables import table_from_tokens
+
+            table, index = table_from_tokens(ctx, tokens, index)
+            out.append(table)
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            items, index = _list(ctx, tokens, index)
+            out.extend(items)
+        elif kind.endswith("_open"):  # blockquote, containers: their content, flattened
+            inner, index = _blocks(ctx, tokens, index + 1, kind.replace("_open", "_close"))
+            out.append(pa.block_quote(inner) if kind == "blockquote_open" else pa.div(inner))
+        else:  # html is off, so what remains is text: keep it as text
+            if token.content:
+                out.append(pa.para(_text(token.content)))
+            index += 1
+    return out, index
+
+
+def _list(ctx: Context, tokens: list[Token], index: int) -> tuple[list[Node], int]:
+    """A Markdown list → labelled items ("——" for bullets, "1)" or "1." as written)."""
+    from exports.blocks import list_item
+
+    opener = tokens[index]
+    closing = opener.type.replace("_open", "_close")
+    ordered = opener.type.startswith("ordered")
+    number = int(opener.attrGet("start") or 1)
+    index += 1
+    out: list[Node] = []
+    while index < len(tokens) and tokens[index].type != closing:
+        if tokens[index].type == "list_item_open":
+            content, index = _blocks(ctx, tokens, index + 1, "list_item_close")
+            label = f"{number}{opener.markup or ')'}" if ordered else "——"
+            out.extend(list_item(ctx, label, content))
+            number += 1
+        else:
+            index += 1
+    return out, index + 1

@@ -1,0 +1,59 @@
+"""Running the bundled pandoc safely: argument list, sandbox, temporary directory, time and heap limits.
+
+pandoc reads untrusted documents here. `--sandbox` stops its readers and writers from touching any file
+or URL not named on the command line (PITFALLS: it does not cover filters or PDF engines, and we use
+neither); the heap cap and the time limit keep a pathological input from taking the machine down.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+from exports.errors import ExportError
+
+#: seconds one pandoc run may take before it is killed
+TIME_LIMIT = 120
+#: heap cap passed to pandoc's runtime
+HEAP_LIMIT = "512M"
+
+
+@functools.cache
+def pandoc_path() -> str:
+    """The pandoc binary shipped by pypandoc_binary (its version is pinned with the wheel)."""
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def run_pandoc(args: list[str], *, stdin: bytes | None, cwd: Path, timeout: float = TIME_LIMIT) -> bytes:
+    """Run pandoc with `args` in `cwd` and return its standard output.
+
+    Always sandboxed and capped; never through a shell. Raises ExportError with pandoc's message on
+    failure, so the user sees why, not a traceback.
+    """
+    command = [pandoc_path(), "+RTS", f"-M{HEAP_LIMIT}", "-RTS", "--sandbox", *args]
+    try:
+        completed = subprocess.run(
+            command, input=stdin, cwd=cwd, capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as expired:
+        raise ExportError(
+            f"pandoc 超过 {timeout:.0f} 秒未完成，已终止。",
+            f"pandoc took longer than {timeout:.0f} s and was stopped.",
+        ) from expired
+    except OSError as failed:
+        raise ExportError(f"无法运行 pandoc：{failed}", f"Cannot run pandoc: {failed}") from failed
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip()[-2000:]
+        raise ExportError(f"pandoc 转换失败：{message}", f"pandoc failed: {message}")
+    return completed.stdout
+
+
+@functools.cache
+def pandoc_version() -> str:
+    """pandoc's version line, part of the reference DOCX cache key."""
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_version())

@@ -1,0 +1,162 @@
+"""Constructors for pandoc's JSON AST (pandoc-types 1.23), the input we hand to pandoc.
+
+We build the AST ourselves instead of letting pandoc read the Markdown: every node that reaches pandoc
+is one we chose, so raw HTML, raw LaTeX, `header-includes` and includes from the source can never pass
+through, and only the exporter itself emits raw OOXML/Typst (from escaped, generated text).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Node = dict[str, Any]
+Attr = list[Any]
+
+API_VERSION = [1, 23, 1]
+
+_WHITESPACE = re.compile(r"(\s+)")
+
+
+def attr(identifier: str = "", classes: list[str] | None = None, **keyvals: str) -> Attr:
+    return [identifier, classes or [], [[k.replace("_", "-"), v] for k, v in keyvals.items()]]
+
+
+def text(value: str) -> list[Node]:
+    """Words and spaces as pandoc's Str/Space nodes (pandoc's own readers split the same way)."""
+    nodes: list[Node] = []
+    for part in _WHITESPACE.split(value):
+        if not part:
+            continue
+        if part.isspace():
+            if nodes and nodes[-1]["t"] != "Space":
+                nodes.append(SPACE)
+        else:
+            nodes.append({"t": "Str", "c": part})
+    return nodes
+
+
+SPACE: Node = {"t": "Space"}
+SOFT_BREAK: Node = {"t": "SoftBreak"}
+LINE_BREAK: Node = {"t": "LineBreak"}
+
+
+def wrap(kind: str, inlines: list[Node]) -> Node:
+    """Emph, Strong, Strikeout, Superscript, Subscript."""
+    return {"t": kind, "c": inlines}
+
+
+def code(value: str) -> Node:
+    return {"t": "Code", "c": [attr(), value]}
+
+
+def math(tex: str, display: bool = False) -> Node:
+    return {"t": "Math", "c": [{"t": "DisplayMath" if display else "InlineMath"}, tex]}
+
+
+def link(inlines: list[Node], url: str) -> Node:
+    return {"t": "Link", "c": [attr(), inlines, [url, ""]]}
+
+
+def image(inlines: list[Node], url: str, identifier: str = "") -> Node:
+    return {"t": "Image", "c": [attr(identifier), inlines, [url, ""]]}
+
+
+def span(inlines: list[Node], *, custom_style: str | None = None, identifier: str = "") -> Node:
+    keyvals = {"custom_style": custom_style} if custom_style else {}
+    return {"t": "Span", "c": [attr(identifier, **keyvals), inlines]}
+
+
+def raw_inline(fmt: str, value: str) -> Node:
+    return {"t": "RawInline", "c": [fmt, value]}
+
+
+def para(inlines: list[Node]) -> Node:
+    return {"t": "Para", "c": inlines}
+
+
+def plain(inlines: list[Node]) -> Node:
+    return {"t": "Plain", "c": inlines}
+
+
+def header(level: int, inlines: list[Node], identifier: str = "") -> Node:
+    return {"t": "Header", "c": [level, attr(identifier), inlines]}
+
+
+def div(blocks: list[Node], *, custom_style: str | None = None, identifier: str = "") -> Node:
+    keyvals = {"custom_style": custom_style} if custom_style else {}
+    return {"t": "Div", "c": [attr(identifier, **keyvals), blocks]}
+
+
+def raw_block(fmt: str, value: str) -> Node:
+    return {"t": "RawBlock", "c": [fmt, value]}
+
+
+def code_block(value: str) -> Node:
+    return {"t": "CodeBlock", "c": [attr(), value]}
+
+
+def block_quote(blocks: list[Node]) -> Node:
+    return {"t": "BlockQuote", "c": blocks}
+
+
+def table(
+    caption: list[Node],
+    head: list[list[list[Node]]],
+    body: list[list[list[Node]]],
+    aligns: list[str],
+    identifier: str = "",
+    widths: list[float] | None = None,
+) -> Node:
+    """A simple table: rows of cells, each cell a list of blocks; aligns per column (AlignLeft …)."""
+
+    def cell(blocks: list[Node], align: str) -> list[Any]:
+        return [attr(), {"t": align}, 1, 1, blocks]
+
+    def row(cells: list[list[Node]]) -> list[Any]:
+        padded = cells + [[] for _ in range(len(aligns) - len(cells))]
+        return [attr(), [cell(c, a) for c, a in zip(padded, aligns, strict=False)]]
+
+    specs = [
+        [{"t": a}, {"t": "ColWidth", "c": widths[i]} if widths else {"t": "ColWidthDefault"}]
+        for i, a in enumerate(aligns)
+    ]
+    return {
+        "t": "Table",
+        "c": [
+            attr(identifier),
+            [None, [plain(caption)] if caption else []],
+            specs,
+            [attr(), [row(r) for r in head]],
+            [[attr(), 0, [], [row(r) for r in body]]],
+            [attr(), []],
+        ],
+    }
+
+
+def document(blocks: list[Node], meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
+
+
+def meta_string(value: str) -> Node:
+    return {"t": "MetaString", "c": value}
+
+
+def stringify(inlines: list[Node]) -> str:
+    """Plain text of inline nodes (for captions in Typst strings, file names, tests)."""
+    out: list[str] = []
+    for node in inlines:
+        kind = node["t"]
+        if kind == "Str":
+            out.append(node["c"])
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "Underline", "SmallCaps"):
+            out.append(stringify(node["c"]))
+        elif kind in ("Link", "Image", "Span"):
+            out.append(stringify(node["c"][1]))
+        elif kind == "Code" or kind == "Math":
+            out.append(node["c"][1])
+        elif kind == "Quoted":
+            out.append(stringify(node["c"][1]))
+    return "".join(out)

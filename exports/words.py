@@ -1,0 +1,68 @@
+"""The fixed words a standard prints around its content, in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from authoring.document.tree import FrontMatter
+
+WORDS = {
+    "zh": {
+        "kind": "团体标准",
+        "replaces": "代替",
+        "published": "发布",
+        "implemented": "实施",
+        "contents": "目次",
+        "publisher": "发布",
+        "notice": "在提交反馈意见时，请将您知道的相关专利连同支持性文件一并附上。",
+        "end": "",
+    },
+    "en": {
+        "kind": "Group Standard",
+        "replaces": "Replacing",
+        "published": "Issued",
+        "implemented": "Implemented",
+        "contents": "Contents",
+        "publisher": "Issued by",
+        "notice": (
+            "Recipients of this draft are invited to submit, with their comments, notification of any "
+            "relevant patent rights of which they are aware and to provide supporting documentation."
+        ),
+        "end": "",
+    },
+}
+
+
+def words(meta: FrontMatter) -> dict[str, str]:
+    return WORDS["en" if meta.language == "en" else "zh"]
+
+
+def date_text(value: date | None) -> str:
+    """The cover prints ISO dates; a draft without dates prints the placeholder GB/T uses."""
+    return value.isoformat() if value else "XXXX-XX-XX"
+
+
+def cover_lines(meta: FrontMatter) -> dict[str, str]:
+    """Every text of the cover, ready to print (the DOCX builder and the Typst inputs share this)."""
+    w = words(meta)
+    zh = meta.language != "en"
+    published = f"{date_text(meta.publish_date)} {w['published']}" if zh else f"{w['published']} {date_text(meta.publish_date)}"
+    implemented = (
+        f"{date_text(meta.implement_date)} {w['implemented']}" if zh else f"{w['implemented']} {date_text(meta.implement_date)}"
+    )
+    association = meta.association or ""
+    return {
+        "ics": f"ICS {meta.ics}" if meta.ics else "ICS",
+        "ccs": f"CCS {meta.ccs}" if meta.ccs else "CCS",
+        "kind": w["kind"],
+        "number": meta.number or "T/XXXX XXXXX—XXXX",
+        "replaces": f"{w['replaces']} {'、'.join(meta.replaces)}" if meta.replaces else "",
+        "title": meta.title_zh or "",
+        "title_en": meta.title_en or "",
+        "draft": meta.draft or "",
+        "notice": w["notice"] if meta.draft else "",
+        "published": published,
+        "implemented": implemented,
+        "publisher": f"{association}　{w['publisher']}" if zh else f"{w['publisher']} {association}",
+        "contents": w["contents"],
+    }
