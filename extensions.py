@@ -1,1 +1,47 @@
+"""The Flask extension objects, created once and bound to an application by `wsgi.create_app`.
 
+They live in their own module so that models, forms and views of every package can import them
+without importing the application (which imports those packages in turn).
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+#: constraint names that Alembic can find again on every backend (SQLite needs named constraints
+#: to alter a table in batch mode)
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """The typed declarative base every model of every package derives from (through `db.Model`)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _client_address() -> str:
+    """The client's address as the WSGI server (or ProxyFix, when configured) reports it."""
+    return request.remote_addr or "unknown"
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+#: limits are declared on the routes that need them (login); storage comes from RATELIMIT_STORAGE_URI
+limiter = Limiter(key_func=_client_address)

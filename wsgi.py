@@ -1,1 +1,284 @@
-def create_app(test_config=None): ...
+"""The application factory: configuration, extensions, the packages' blueprints and commands.
+
+Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
+Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES): a package
+that does not exist yet is skipped, an import error inside one that exists is not hidden.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, has_request_context, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: "module:attribute" of each package's blueprint, registered in this order
+BLUEPRINTS = ("accounts.views:bp", "authoring.views:bp", "workflow.views:bp", "exports.views:bp")
+#: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
+CLI_MODULES = ("accounts.cli", "authoring.cli", "workflow.cli", "exports.cli")
+#: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
+DEMO_LOADERS = (
+    "accounts.demo:load_demo",
+    "authoring.demo:load_demo",
+    "workflow.demo:load_demo",
+    "exports.demo:load_demo",
+)
+#: `desk_items(user)` hooks that fill "what waits for me" on the desk
+DESK_SOURCES = ("authoring.desk:desk_items", "workflow.desk:desk_items", "exports.desk:desk_items")
+#: modules imported so that their models join the metadata (migrations, create_all)
+MODEL_MODULES = ("accounts.models", "authoring.models", "workflow.models", "exports.models")
+
+#: the interface languages; the first is the default
+LANGUAGES = ("zh_CN", "en")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def optional_import(path: str) -> Any | None:
+    """Import "module" or "module:attribute"; None when exactly that module does not exist (yet)."""
+    module_name, _sep, attribute = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as missing:
+        if missing.name != module_name:  # a real import error inside the module must not hide
+            raise
+        return None
+    return getattr(module, attribute, None) if attribute else module
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    from accounts.database import default_sqlite_url, normalise_database_url, sqlite_engine_options
+
+    env = os.environ
+    app.config.from_mapping(
+        DEMO=_env_flag("DEMO"),
+        SECRET_KEY=env.get("SECRET_KEY"),
+        SQLALCHEMY_DATABASE_URI=env.get("DATABASE_URL"),
+        REDIS_URL=env.get("REDIS_URL"),
+        BASE_URL=env.get("BASE_URL"),
+        PORT=int(env.get("PORT", "5000")),
+        DEMO_PASSWORD=env.get("DEMO_PASSWORD", "demo"),
+        INVITATION_DAYS=int(env.get("INVITATION_DAYS", "14")),
+        PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
+        LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
+        LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_DEFAULT_TIMEZONE=env.get("TIMEZONE", "Asia/Shanghai"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        RATELIMIT_HEADERS_ENABLED=False,
+        CONTENT_SECURITY_POLICY=(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        ),
+    )
+    if env.get("SERVER_NAME") and not env.get("BASE_URL"):
+        app.config["BASE_URL"] = f"{env.get('PREFERRED_URL_SCHEME', 'https')}://{env['SERVER_NAME']}"
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    relaxed = bool(app.debug or app.config["DEMO"] or app.config.get("TESTING"))
+    if not app.config["SECRET_KEY"]:
+        if not relaxed:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value, "
+                "e.g. `python3 -c 'import secrets; print(secrets.token_hex(32))'`, or run the demo "
+                "with DEMO=1 (`make run` does)."
+            )
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+    if not app.config["BASE_URL"]:
+        if not relaxed:
+            raise ConfigError(
+                "BASE_URL is not set. Set it to the address people open, e.g. https://standards.example.org: "
+                "invitation links are built from it, never from the request's Host header."
+            )
+        app.config["BASE_URL"] = f"http://127.0.0.1:{app.config['PORT']}"
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"] or default_sqlite_url(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if uri.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        for key, value in sqlite_engine_options().items():
+            options.setdefault(key, value)
+    else:
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+
+    # secure cookies except where the demo and development run over plain http on loopback
+    if "SESSION_COOKIE_SECURE" not in (test_config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = not relaxed
+        app.config["REMEMBER_COOKIE_SECURE"] = not relaxed
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # in-memory limits are per worker process: production runs with Redis (PITFALLS.md)
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A key generated once and kept in instance/ so that demo sessions survive a restart."""
+    if app.config.get("TESTING"):
+        return secrets.token_hex(32)
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def selected_language() -> str:
+    """The user's remembered choice (account, then cookie), else Chinese: a key of LANGUAGES."""
+    if not has_request_context():
+        return LANGUAGES[0]
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    cookie = request.cookies.get("locale")
+    return cookie if cookie in LANGUAGES else LANGUAGES[0]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector.
+
+    Babel reads "zh_CN" as zh_Hans_CN (likely subtags), so the Chinese catalog lives in
+    translations/zh_Hans_CN/ (as Flask-Admin's does); a translations/zh_CN/ folder would be ignored.
+    """
+    return selected_language()
+
+
+def _init_extensions(app: Flask) -> None:
+    from accounts.database import configure_sqlite_engine
+    from accounts.models import User
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        """The session holds "id:token"; a token replaced at logout or password change ends it."""
+        user_id, _sep, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+            return None
+        return user
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                configure_sqlite_engine(engine)
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+
+def _register_packages(app: Flask) -> None:
+    from accounts.hooks import hooks
+
+    for name in MODEL_MODULES:
+        optional_import(name)
+    for path in BLUEPRINTS:
+        blueprint = optional_import(path)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
+    for name in CLI_MODULES:
+        module = optional_import(name)
+        for command in getattr(module, "flask_commands", ()):
+            app.cli.add_command(command)
+    registered = hooks(app)
+    registered.demo_loaders = [f for f in map(optional_import, DEMO_LOADERS) if f is not None]
+    registered.desk_sources = [f for f in map(optional_import, DESK_SOURCES) if f is not None]
+
+
+def _register_pages(app: Flask) -> None:
+    from accounts.forms import LANGUAGES as LANGUAGE_NAMES
+    from accounts.forms import ConfirmForm, LanguageForm
+    from accounts.permissions import can_manage_members
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        user = current_user if current_user.is_authenticated else None
+        return {
+            "languages": LANGUAGE_NAMES,
+            "current_locale": selected_language(),
+            "make_language_form": LanguageForm,
+            "make_confirm_form": ConfirmForm,
+            "nav_memberships": list(user.memberships) if user else [],
+            "can_manage_members": can_manage_members,
+            "format_date": format_date,
+            "format_datetime": format_datetime,
+        }
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+        return response
+
+    messages = {
+        400: (_l("Bad request"), _l("The request could not be understood.")),
+        403: (_l("Not allowed"), _l("You may not do this here.")),
+        404: (_l("Not found"), _l("There is no such page, or it is not yours to see.")),
+        405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+        410: (_l("Gone"), _l("This link no longer works.")),
+        429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute, then try again.")),
+        500: (_l("Something went wrong"), _l("An error on our side. It has been logged; try again later.")),
+    }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        message = _("The form had expired or did not come from this site. Reload the page and try again.")
+        return render_template("errors/error.html", code=400, title=_("Form expired"), message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        code = error.code or 500
+        title, message = messages.get(code, (error.name, error.description or ""))
+        g.error_page = True
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> Any:
+        title, message = messages[500]
+        return render_template("errors/error.html", code=500, title=title, message=message), 500
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; `test_config` overrides the environment (tests, scripts)."""
+    app = Flask(__name__, instance_relative_config=True)
+    _load_config(app, test_config)
+    _init_extensions(app)
+    _register_packages(app)
+    _register_pages(app)
+    return app

@@ -1,0 +1,102 @@
+"""`flask --app wsgi …` commands for operators: people, organisations, memberships and the demo."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from accounts import operations
+from accounts.demo import DEMO_PEOPLE
+from accounts.hooks import hooks
+from accounts.models import Organisation, OrgKind, Role, User
+from extensions import db
+
+
+def _fail(refused: operations.AccountsError) -> None:
+    db.session.rollback()
+    raise click.ClickException(str(refused))
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Make the person a platform administrator.")
+def create_user_command(email: str, name: str, password: str, admin: bool) -> None:
+    """Create an account (the password is asked for unless given)."""
+    try:
+        user = operations.create_user(email, name, password, is_admin=admin)
+    except operations.AccountsError as refused:
+        _fail(refused)
+    db.session.commit()
+    click.echo(f"created user {user.id} {user.email}{' (administrator)' if admin else ''}")
+
+
+@click.command("create-org")
+@click.option("--kind", type=click.Choice([k.value for k in OrgKind]), required=True)
+@click.option("--name", required=True)
+@click.option("--code", help="An association's code in standard numbers, e.g. SZYL.")
+def create_org_command(kind: str, name: str, code: str | None) -> None:
+    """Create an association (with --code) or a government agency."""
+    try:
+        org = operations.create_org(None, OrgKind(kind), name, code)
+    except operations.AccountsError as refused:
+        _fail(refused)
+    db.session.commit()
+    click.echo(f"created {org.kind.value} {org.id} {org.code or ''} {org.name}".replace("  ", " "))
+
+
+def _find_org(reference: str) -> Organisation:
+    query = select(Organisation).where(
+        (Organisation.code == reference.upper())
+        | (Organisation.id == (int(reference) if reference.isdigit() else -1))
+    )
+    org = db.session.scalar(query)
+    if org is None:
+        raise click.ClickException(f"no organisation with id or code {reference!r}")
+    return org
+
+
+@click.command("add-member")
+@click.option("--email", required=True, help="The person's login.")
+@click.option("--org", "org_reference", required=True, help="The organisation's id or code.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--voting/--no-voting", default=None, help="Voting right (members vote by default).")
+@click.option("--weight", type=int, default=1, show_default=True)
+def add_member_command(email: str, org_reference: str, role: str, voting: bool | None, weight: int) -> None:
+    """Give an existing person a role in an organisation."""
+    org = _find_org(org_reference)
+    user = operations.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with e-mail {email}")
+    try:
+        membership = operations.add_member(None, org, user, Role(role), voting=voting, weight=weight)
+    except operations.AccountsError as refused:
+        _fail(refused)
+    db.session.commit()
+    click.echo(f"{user.email} is {membership.role.value} of {org.name} (voting: {membership.voting})")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo data, only into an empty database; then print the demo logins."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if (db.session.scalar(select(func.count(User.id))) or 0) > 0:
+        click.echo("The database already has accounts: demo data not loaded.")
+    else:
+        for load in hooks(app).demo_loaders:
+            load(app)
+            db.session.commit()
+        click.echo("Demo data loaded.")
+    print_demo_logins(app.config["DEMO_PASSWORD"])
+
+
+def print_demo_logins(password: str) -> None:
+    click.echo(f"Demo logins (password: {password}):")
+    for email, name, role, _voting in DEMO_PEOPLE:
+        click.echo(f"  {email:<24} {name}  {role.value if role else 'platform administrator'}")
+
+
+#: registered by wsgi.create_app
+flask_commands = [create_user_command, create_org_command, add_member_command, demo_command]

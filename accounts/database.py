@@ -1,0 +1,112 @@
+"""Database plumbing shared by every package: URLs, the SQLite set-up, UTC timestamps.
+
+SQLite is the embedded default, and Python's sqlite3 module handles transactions in a way that loses
+updates under concurrent writers (PITFALLS.md: 349 of 400 increments lost; a deferred BEGIN raised
+"database is locked" 352 times). Following SQLAlchemy's recipe for pysqlite we switch the driver's
+own transaction handling off and emit BEGIN ourselves, so that a unit of work that reads and then
+writes (a vote, a stage change) can ask for `BEGIN IMMEDIATE` and hold the write lock from its first
+read. PostgreSQL needs none of this: there, lock the row you decide on (`SELECT … FOR UPDATE`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
+
+#: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked")
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+#: the execution option read by the "begin" listener: "DEFERRED" (default) or "IMMEDIATE"
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime: the only kind of time the models store."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and read back as aware UTC, the same on SQLite and PostgreSQL.
+
+    SQLite has no time zones, so an aware datetime would come back naive and fail comparisons
+    with `utcnow()`; storing naive UTC everywhere avoids both surprises.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use accounts.database.utcnow()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3 (the only driver installed), whatever the host gave us.
+
+    Hosting platforms hand out `postgres://…`; SQLAlchemy would pick psycopg2 for `postgresql://`.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    """The embedded database: a file in the instance folder, so `make run` works on a bare machine."""
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + str(Path(instance_path) / "standardforge.sqlite3")
+
+
+def sqlite_engine_options() -> dict[str, Any]:
+    """Engine options for SQLite: connections may move between threads (the dev server, tests)."""
+    return {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+
+
+def configure_sqlite_engine(engine: Engine) -> None:
+    """Install the pysqlite recipe on `engine`: our own BEGIN, WAL, a busy timeout, foreign keys."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # stop pysqlite from emitting BEGIN (and COMMIT before DDL) itself; "begin" below does it
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        if mode not in ("DEFERRED", "IMMEDIATE"):
+            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_immediate(session: Session) -> None:
+    """Start the session's next transaction with `BEGIN IMMEDIATE` on SQLite; nothing elsewhere.
+
+    Call it before a unit of work that reads a row and then writes depending on what it read: the
+    write lock is taken at once, so two such units run one after the other instead of one losing
+    its update. A transaction already open (e.g. the one that loaded `current_user`) is committed
+    first, because SQLite cannot upgrade a running transaction. On PostgreSQL it does nothing; use
+    `.with_for_update()` on the row you decide on.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})

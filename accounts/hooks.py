@@ -1,0 +1,58 @@
+"""How later packages plug into pages and commands that accounts owns, without accounts importing them.
+
+`wsgi.create_app` resolves the optional hooks of every package (e.g. `workflow.desk:desk_items`,
+`authoring.demo:load_demo`) and stores them here; accounts only calls what it finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+EXTENSION_KEY = "stdforge.hooks"
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    """One thing that waits for the user on "my desk": a ballot to vote, comments to dispose, …"""
+
+    #: what kind of work, already translated ("Ballot", "Consultation")
+    kind: str
+    #: the line the user reads, e.g. "T/SZYL 3—2025 养老机构服务规范: review ballot"
+    title: str
+    #: where the work is done
+    url: str
+    #: the association or agency it belongs to, shown as context
+    org_name: str | None = None
+    #: a deadline, when there is one (shown in the reader's locale)
+    due_at: datetime | None = None
+
+
+#: `load_demo(app)`: called inside an application context after the accounts demo data exist
+DemoLoader = Callable[[Flask], None]
+#: `desk_items(user)`: what waits for `user` in this package
+DeskSource = Callable[["User"], Iterable[DeskItem]]
+
+
+@dataclass
+class Hooks:
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+    desk_sources: list[DeskSource] = field(default_factory=list)
+
+
+def hooks(app: Flask | None = None) -> Hooks:
+    """The hooks registered on `app` (the current application by default)."""
+    return (app or current_app).extensions.setdefault(EXTENSION_KEY, Hooks())
+
+
+def desk_items(user: User) -> list[DeskItem]:
+    """Everything that waits for `user`, soonest deadline first, undated last."""
+    items = [item for source in hooks().desk_sources for item in source(user)]
+    return sorted(items, key=lambda item: (item.due_at is None, item.due_at or datetime.max))

@@ -1,0 +1,318 @@
+"""The verbs that change accounts, organisations and memberships.
+
+Each takes the acting user explicitly (None for the command line and the demo loader, which act
+as the operator), checks, changes and flushes; the caller commits once. Time is passed in where it
+matters, so tests control it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+    new_session_token,
+)
+from accounts.permissions import can_manage_members
+from extensions import db
+
+#: an association's code, as it appears in standard numbers (T/SZYL 1—2025)
+ORG_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
+
+#: passwords shorter than this are refused (the demo password is set by the operator, not checked)
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountsError(Exception):
+    """A refusal a user can read: the message is already translated."""
+
+
+class NotAllowed(AccountsError):
+    """The acting user may not do this."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None; one answer for every failure.
+
+    An unknown address still costs a password hash, so timing does not tell which addresses exist.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def create_user(
+    email: str, name: str, password: str, *, is_admin: bool = False, check_password: bool = True
+) -> User:
+    """Create an account; the e-mail must be new."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise AccountsError(_("An account with this e-mail address already exists."))
+    if check_password:
+        _check_new_password(password)
+    user = User(email=email, name=name.strip(), is_admin=is_admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountsError(
+            _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        )
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password after checking the current one; every other session of the user ends."""
+    if not user.check_password(current_password):
+        raise AccountsError(_("The current password is not correct."))
+    _check_new_password(new_password)
+    user.set_password(new_password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie of `user` worthless (logout, password change)."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.flush()
+
+
+def create_org(actor: User | None, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
+    """Create an organisation; only the administrator (or the operator, `actor` None) may."""
+    if actor is not None and not actor.is_admin:
+        raise NotAllowed(_("Only the platform administrator may create organisations."))
+    name = name.strip()
+    if not name:
+        raise AccountsError(_("An organisation needs a name."))
+    if kind == OrgKind.ASSOCIATION:
+        code = (code or "").strip()
+        if not ORG_CODE_PATTERN.match(code):
+            raise AccountsError(_("An association's code has 2 to 12 capital letters or digits."))
+        if db.session.scalar(select(Organisation).where(Organisation.code == code)) is not None:
+            raise AccountsError(_("Another association already has the code %(code)s.", code=code))
+    else:
+        code = None
+    org = Organisation(kind=kind, name=name, code=code)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def _check_role(org: Organisation, role: Role, weight: int) -> None:
+    if role not in org.roles:
+        raise AccountsError(_("This role does not exist in this kind of organisation."))
+    if weight < 1:
+        raise AccountsError(_("A vote weight is at least 1."))
+
+
+def _check_actor(actor: User | None, org: Organisation) -> None:
+    if actor is not None and not can_manage_members(actor, org):
+        raise NotAllowed(_("You may not manage the members of this organisation."))
+
+
+def add_member(
+    actor: User | None,
+    org: Organisation,
+    user: User,
+    role: Role,
+    *,
+    voting: bool | None = None,
+    weight: int = 1,
+) -> Membership:
+    """Give `user` a role in `org`; members vote unless told otherwise."""
+    _check_actor(actor, org)
+    _check_role(org, role, weight)
+    if user.membership_in(org) is not None:
+        raise AccountsError(_("%(name)s is already in this organisation.", name=user.name))
+    membership = Membership(
+        user=user,
+        org=org,
+        role=role,
+        voting=(role == Role.MEMBER) if voting is None else voting,
+        weight=weight,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def _secretariat_count(org: Organisation) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.org_id == org.id, Membership.role == Role.SECRETARIAT
+            )
+        )
+        or 0
+    )
+
+
+def _check_keeps_a_secretariat(membership: Membership) -> None:
+    if membership.role == Role.SECRETARIAT and _secretariat_count(membership.org) <= 1:
+        raise AccountsError(_("An association needs at least one secretariat member."))
+
+
+def change_membership(
+    actor: User | None, membership: Membership, role: Role, *, voting: bool, weight: int
+) -> Membership:
+    """Change a membership's role, voting right and weight; an association keeps a secretariat."""
+    _check_actor(actor, membership.org)
+    _check_role(membership.org, role, weight)
+    if role != membership.role:
+        _check_keeps_a_secretariat(membership)
+    membership.role = role
+    membership.voting = voting
+    membership.weight = weight
+    db.session.flush()
+    return membership
+
+
+def remove_member(actor: User | None, membership: Membership) -> None:
+    """Take a person out of an organisation; the account itself stays."""
+    _check_actor(actor, membership.org)
+    _check_keeps_a_secretariat(membership)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation and the token of its link; the token exists only here, never in the database."""
+
+    invitation: Invitation
+    token: str
+
+
+def invite(
+    actor: User | None,
+    org: Organisation,
+    email: str,
+    role: Role,
+    *,
+    voting: bool,
+    weight: int,
+    now: datetime,
+    valid_for: timedelta,
+) -> IssuedInvitation:
+    """Invite `email` into `org` with a role; the link works once, until `now + valid_for`."""
+    _check_actor(actor, org)
+    _check_role(org, role, weight)
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None and existing.membership_in(org) is not None:
+        raise AccountsError(_("%(email)s is already in this organisation.", email=email))
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        org=org,
+        email=email,
+        role=role,
+        voting=voting,
+        weight=weight,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return IssuedInvitation(invitation, token)
+
+
+def revoke_invitation(actor: User | None, invitation: Invitation, *, now: datetime) -> None:
+    """Withdraw an invitation that has not been used yet."""
+    _check_actor(actor, invitation.org)
+    if invitation.accepted_at is not None:
+        raise AccountsError(_("This invitation has already been used."))
+    invitation.revoked_at = now
+    db.session.flush()
+
+
+def find_invitation(token: str) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+class InvitationUnusable(AccountsError):
+    """The link was used, withdrawn or has expired."""
+
+
+def check_invitation(invitation: Invitation, *, now: datetime) -> None:
+    """Raise `InvitationUnusable` with the reason when the link no longer works."""
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(_("This invitation has already been used."))
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable(_("This invitation has been withdrawn."))
+    if now >= invitation.expires_at:
+        raise InvitationUnusable(_("This invitation has expired. Ask the secretariat for a new one."))
+
+
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    user: User | None,
+    name: str | None = None,
+    password: str | None = None,
+    now: datetime,
+) -> Membership:
+    """Use the invitation once: the logged-in `user` joins, or a new account is made for its e-mail."""
+    check_invitation(invitation, now=now)
+    if user is None:
+        if find_user_by_email(invitation.email) is not None:
+            raise AccountsError(_("An account with this e-mail address exists: log in to accept."))
+        user = create_user(invitation.email, name or invitation.email, password or "")
+    elif user.email != invitation.email:
+        raise NotAllowed(_("This invitation is for another e-mail address."))
+    if user.membership_in(invitation.org) is not None:
+        raise AccountsError(_("You are already in this organisation."))
+    invitation.accepted_at = now
+    membership = Membership(
+        user=user,
+        org=invitation.org,
+        role=invitation.role,
+        voting=invitation.voting,
+        weight=invitation.weight,
+    )
+    db.session.add(membership)
+    db.session.flush()
+    return membership

@@ -1,0 +1,80 @@
+"""Who may do what with people and organisations: predicates that deny by default.
+
+Views and templates ask the same predicates. An object of an organisation the user may not see is
+answered with 404 (its existence is none of their business); a visible object with a refused action
+with 403.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import AnonymousUserMixin
+
+from accounts.models import Invitation, Membership, Organisation, Role, User
+from extensions import db
+
+#: what Flask-Login's `current_user` may be
+Actor = User | AnonymousUserMixin | None
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_active else None
+
+
+def role_in(actor: Actor, org: Organisation) -> Role | None:
+    """The actor's role in `org`, or None when not a member."""
+    user = _user(actor)
+    if user is None:
+        return None
+    membership = user.membership_in(org)
+    return membership.role if membership else None
+
+
+def can_view_org(actor: Actor, org: Organisation) -> bool:
+    """Its members and the platform administrator."""
+    user = _user(actor)
+    return user is not None and (user.is_admin or user.membership_in(org) is not None)
+
+
+def can_manage_members(actor: Actor, org: Organisation) -> bool:
+    """The organisation's secretariat and the platform administrator."""
+    user = _user(actor)
+    return user is not None and (user.is_admin or role_in(user, org) == Role.SECRETARIAT)
+
+
+def can_create_org(actor: Actor) -> bool:
+    """The platform administrator only."""
+    user = _user(actor)
+    return user is not None and user.is_admin
+
+
+def load_org(org_id: int, actor: Actor) -> Organisation:
+    """The organisation if `actor` may see it; 404 otherwise (also when it does not exist)."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or not can_view_org(actor, org):
+        abort(404)
+    return org
+
+
+def load_org_to_manage(org_id: int, actor: Actor) -> Organisation:
+    """The organisation if `actor` manages its members; 404 when not visible, 403 when only visible."""
+    org = load_org(org_id, actor)
+    if not can_manage_members(actor, org):
+        abort(403)
+    return org
+
+
+def load_membership(org: Organisation, membership_id: int) -> Membership:
+    """A membership of `org` (already authorised); 404 for one of another organisation."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.org_id != org.id:
+        abort(404)
+    return membership
+
+
+def load_invitation(org: Organisation, invitation_id: int) -> Invitation:
+    """An invitation of `org` (already authorised); 404 for one of another organisation."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.org_id != org.id:
+        abort(404)
+    return invitation

@@ -1,0 +1,333 @@
+"""Pages of accounts: login and logout, my desk, password, language, organisations and members.
+
+Views are thin: load and authorise, call one operation, commit once, render or redirect.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from accounts import operations
+from accounts.database import utcnow
+from accounts.forms import (
+    LANGUAGES,
+    ConfirmForm,
+    InviteForm,
+    LanguageForm,
+    LoginForm,
+    MembershipForm,
+    NewAccountForm,
+    PasswordChangeForm,
+)
+from accounts.hooks import desk_items
+from accounts.models import Invitation, Membership, Organisation, User
+from accounts.permissions import (
+    can_manage_members,
+    load_invitation,
+    load_membership,
+    load_org,
+    load_org_to_manage,
+)
+from extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+#: the cookie that remembers the language of someone not logged in
+LOCALE_COOKIE = "locale"
+
+
+def acting_user() -> User:
+    """The logged-in user itself, not Flask-Login's proxy: operations and `login_user` need the object."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: no open redirects."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _login_throttle_key() -> str:
+    """Failed logins are counted per e-mail address and client address."""
+    email = operations.normalise_email(request.form.get("email", ""))
+    return f"{email}|{request.remote_addr}"
+
+
+def _login_failed(_response: object) -> bool:
+    return bool(g.get("login_failed"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=_login_throttle_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-email",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-address",
+)
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for(".desk"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = operations.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for(".desk")))
+        g.login_failed = True
+        form.password.errors.append(_("The e-mail address or the password is not correct."))
+        return render_template("accounts/login.html", form=form), 200
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    operations.end_sessions(acting_user())
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/")
+@login_required
+def desk() -> ResponseReturnValue:
+    user = acting_user()
+    if user.is_admin:
+        orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    else:
+        orgs = [m.org for m in user.memberships]
+    return render_template(
+        "accounts/desk.html", orgs=orgs, waiting=desk_items(user), memberships=user.memberships
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(acting_user(), form.current_password.data, form.new_password.data)
+        except operations.AccountsError as refused:
+            form.current_password.errors.append(str(refused))
+        else:
+            db.session.commit()
+            login_user(acting_user())  # this browser keeps going with the new session token
+            flash(_("Your password is changed. Other sessions have ended."), "success")
+            return redirect(url_for(".desk"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.post("/language")
+def set_language() -> ResponseReturnValue:
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.locale.data not in LANGUAGES:
+        abort(400)
+    locale = form.locale.data
+    if current_user.is_authenticated:
+        operations.set_locale(acting_user(), locale)
+        db.session.commit()
+    response = make_response(redirect(safe_next(form.next.data, url_for(".desk"))))
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.route("/orgs/<int:org_id>")
+@login_required
+def org_page(org_id: int) -> ResponseReturnValue:
+    org = load_org(org_id, current_user)
+    return render_template("accounts/org.html", org=org, can_manage=can_manage_members(current_user, org))
+
+
+@bp.route("/orgs/<int:org_id>/members")
+@login_required
+def members(org_id: int) -> ResponseReturnValue:
+    org = load_org_to_manage(org_id, current_user)
+    return _members_page(org, InviteForm(org, voting=True))
+
+
+def _members_page(org: Organisation, invite_form: InviteForm, status: int = 200) -> ResponseReturnValue:
+    now = utcnow()
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.org_id == org.id).order_by(Invitation.created_at.desc())
+    ).all()
+    forms = {m.id: MembershipForm(org, obj=m, prefix=f"m{m.id}") for m in org.memberships}
+    return (
+        render_template(
+            "accounts/members.html",
+            org=org,
+            invite_form=invite_form,
+            membership_forms=forms,
+            confirm_form=ConfirmForm(),
+            pending=[i for i in invitations if i.is_pending(now)],
+            issued_link=g.get("issued_link"),
+        ),
+        status,
+    )
+
+
+def invitation_url(token: str) -> str:
+    """The link sent to the invited person: built from BASE_URL, never from the request's Host."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.accept_invitation", token=token)
+
+
+@bp.post("/orgs/<int:org_id>/invitations")
+@login_required
+def invite(org_id: int) -> ResponseReturnValue:
+    org = load_org_to_manage(org_id, current_user)
+    form = InviteForm(org)
+    if form.validate_on_submit():
+        try:
+            issued = operations.invite(
+                acting_user(),
+                org,
+                form.email.data,
+                form.role.data,
+                voting=form.voting.data,
+                weight=form.weight.data,
+                now=utcnow(),
+                valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
+            )
+        except operations.AccountsError as refused:
+            form.email.errors.append(str(refused))
+        else:
+            db.session.commit()
+            g.issued_link = invitation_url(issued.token)
+            flash(_("Invitation created for %(email)s.", email=issued.invitation.email), "success")
+            return _members_page(org, InviteForm(org, formdata=None, voting=True))
+    return _members_page(org, form, status=400)
+
+
+@bp.post("/orgs/<int:org_id>/invitations/<int:invitation_id>/withdraw")
+@login_required
+def withdraw_invitation(org_id: int, invitation_id: int) -> ResponseReturnValue:
+    org = load_org_to_manage(org_id, current_user)
+    invitation = load_invitation(org, invitation_id)
+    try:
+        operations.revoke_invitation(acting_user(), invitation, now=utcnow())
+    except operations.AccountsError as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(_("The invitation is withdrawn."), "success")
+    return redirect(url_for(".members", org_id=org.id))
+
+
+@bp.post("/orgs/<int:org_id>/members/<int:membership_id>")
+@login_required
+def change_membership(org_id: int, membership_id: int) -> ResponseReturnValue:
+    org = load_org_to_manage(org_id, current_user)
+    membership = load_membership(org, membership_id)
+    form = MembershipForm(org, prefix=f"m{membership.id}")
+    if not form.validate_on_submit():
+        flash(_("The change was not saved: check the role and the weight."), "error")
+        return redirect(url_for(".members", org_id=org.id))
+    try:
+        operations.change_membership(
+            acting_user(), membership, form.role.data, voting=form.voting.data, weight=form.weight.data
+        )
+    except operations.AccountsError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved the membership of %(name)s.", name=membership.user.name), "success")
+    return redirect(url_for(".members", org_id=org.id))
+
+
+@bp.post("/orgs/<int:org_id>/members/<int:membership_id>/remove")
+@login_required
+def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
+    org = load_org_to_manage(org_id, current_user)
+    membership: Membership = load_membership(org, membership_id)
+    name = membership.user.name
+    try:
+        operations.remove_member(acting_user(), membership)
+    except operations.AccountsError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is no longer a member.", name=name), "success")
+    return redirect(url_for(".members", org_id=org.id))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> ResponseReturnValue:
+    invitation = operations.find_invitation(token)
+    if invitation is None:
+        abort(404)
+    try:
+        operations.check_invitation(invitation, now=utcnow())
+    except operations.InvitationUnusable as unusable:
+        return render_template(
+            "errors/error.html", code=410, title=_("Invitation unusable"), message=str(unusable)
+        ), 410
+
+    account_exists = operations.find_user_by_email(invitation.email) is not None
+    user = acting_user() if current_user.is_authenticated else None
+    if user is not None and user.email != invitation.email:
+        return render_template("accounts/invitation.html", invitation=invitation, wrong_user=True), 403
+    if user is None and account_exists:
+        flash(_("You already have an account: log in, then open the link again."), "info")
+        return redirect(url_for(".login", next=request.path))
+
+    form = ConfirmForm() if user is not None else NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            membership = operations.accept_invitation(
+                invitation,
+                user=user,
+                name=getattr(form, "name", None) and form.name.data,
+                password=getattr(form, "password", None) and form.password.data,
+                now=utcnow(),
+            )
+        except operations.AccountsError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            if user is None:
+                login_user(membership.user)
+            flash(_("Welcome to %(org)s.", org=membership.org.name), "success")
+            return redirect(url_for(".org_page", org_id=membership.org_id))
+    return render_template("accounts/invitation.html", invitation=invitation, form=form, wrong_user=False)
