@@ -27,9 +27,20 @@ _ID_ATTRIBUTE = re.compile(r"(?:^|\s)#[^\s}]+")
 class _Entry:
     section: Section
     parent: str | None
-    text: str
+    #: own_source as the parser gave it; equal raw sources need no normalising
+    raw: str
     #: characters in the section and everything below it: moving a big part counts more than a small one
     weight: int = 0
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = own_text(self.section, source=self.raw)
+        return self._text
+
+    def same_text(self, other: _Entry) -> bool:
+        return self.raw == other.raw or self.text == other.text
 
 
 def diff_documents(old: Document, new: Document) -> DocumentDiff:
@@ -43,7 +54,7 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
             hunks[key] = _hunk(key, None, entry, Status.ADDED, [(INSERT, entry.text)] if entry.text else [])
             continue
         move = moves.get(key)
-        if before.text != entry.text:
+        if not before.same_text(entry):
             hunks[key] = _hunk(key, before, entry, Status.CHANGED, diff_text(before.text, entry.text), move)
         elif move is not None:
             hunks[key] = _hunk(key, before, entry, Status.UNCHANGED, diff_text(before.text, entry.text), move)
@@ -70,18 +81,14 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     )
 
 
-def own_text(section: Section, source_lines: list[str] | None = None) -> str:
+def own_text(section: Section, source: str | None = None) -> str:
     """The section's own text as compared: heading and blocks, without level marks and `{#id}`.
 
     Numbers are generated, never written, so they are not in the source; leaving out the `#` marks and
     the id means a clause that changed level by moving, or whose derived id was written back on save,
     is not "changed".
     """
-    source = section.own_source
-    if not source and source_lines is not None:
-        end = section.children[0].line - 1 if section.children else section.end_line
-        source = "".join(source_lines[section.line - 1 : end])
-    source = source.replace("\r\n", "\n").rstrip()
+    source = (section.own_source if source is None else source).replace("\r\n", "\n").rstrip()
     heading, newline, rest = source.partition("\n")
     return _heading_text(heading) + newline + rest
 
@@ -103,17 +110,22 @@ def _walk(sections: list[Section], parent: Section | None = None) -> Iterator[tu
 
 def _index(document: Document) -> dict[Key, _Entry]:
     """Every section by key, in source order."""
-    source_lines = document.source.splitlines(keepends=True)
+    source_lines: list[str] = []
     entries: dict[Key, _Entry] = {}
     seen: dict[str, int] = {}
     by_section: dict[int, _Entry] = {}
     for section, parent in _walk(document.sections):
         occurrence = seen.get(section.id, 0)
         seen[section.id] = occurrence + 1
-        entry = _Entry(section, parent.id if parent else None, own_text(section, source_lines))
+        raw = section.own_source
+        if not raw:  # a tree built without own_source: cut it from the source by lines
+            source_lines = source_lines or document.source.splitlines(keepends=True)
+            end = section.children[0].line - 1 if section.children else section.end_line
+            raw = "".join(source_lines[section.line - 1 : end])
+        entry = _Entry(section, parent.id if parent else None, raw)
         entries[(section.id, occurrence)] = by_section[id(section)] = entry
     for entry in reversed(entries.values()):  # children come after their parent: sum bottom-up
-        entry.weight = len(entry.text) + 1 + sum(by_section[id(c)].weight for c in entry.section.children)
+        entry.weight = len(entry.raw) + 1 + sum(by_section[id(c)].weight for c in entry.section.children)
     return entries
 
 

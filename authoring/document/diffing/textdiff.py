@@ -6,7 +6,7 @@ with semantic cleanup. The pure-Python diff-match-patch is never used on a whole
 1 s timeout it silently answers "delete everything, insert everything" (see PITFALLS.md).
 
 The C++ diff is quadratic when two blocks share nothing (2,000 characters against 2,000 took 23 ms,
-20,000 against 20,000 took 1.7 s), so a replaced block above `TOKEN_BLOCK_LIMIT` units is first
+20,000 against 20,000 took 1.7 s), so a replaced block above `TOKEN_BLOCK_LIMIT` characters is first
 aligned by sentences, and a block still too large is shown as replaced whole: a coarser answer, said
 plainly in the ops, never a hidden timeout.
 """
@@ -27,7 +27,7 @@ INSERT: OpCode = "+"
 #: (op, text) pairs; concatenating the "=" and "-" texts gives the old text, "=" and "+" the new one
 Ops = list[tuple[OpCode, str]]
 
-#: largest replaced block (old units + new units) diffed at word or character level in one call
+#: largest replaced block (old + new characters) diffed at word or character level in one call
 TOKEN_BLOCK_LIMIT = 4000
 #: largest block diffed by sentences when it is too large for words or characters
 SENTENCE_BLOCK_LIMIT = 8000
@@ -42,6 +42,11 @@ _CJK = "\u2e80-\u2fdf\u3040-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 #: Chinese character, space or punctuation mark): word level for English and character level for
 #: Chinese, decided per character so mixed text ("GB/T 42195—2022的规定") works
 _TOKEN = re.compile(rf"[^\W{_CJK}]+|.", re.DOTALL)
+#: runs that the word-level diff maps to one code point each; every other character stands for itself
+_WORD_RUN = re.compile(rf"[^\W{_CJK}]{{2,}}")
+#: word codes come from the supplementary private use areas, which real text does not use
+_FIRST_WORD_CODE = 0xF0000
+_LAST_WORD_CODE = 0x10FFFD
 #: a sentence ends after 。；！？ or after . ; ! ? followed by white space, or at a line end
 _SENTENCE = re.compile(r"[^。；！？\n]*?(?:[。；！？]|[.;!?](?=\s)|\n|$)")
 
@@ -104,6 +109,35 @@ def diff_units(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> Ops
     return ops
 
 
+def diff_words(old: str, new: str) -> Ops:
+    """Word level for Latin script, character level for CJK, with semantic cleanup.
+
+    Each word becomes one private-use code point (the rest of the text stands for itself, so semantic
+    cleanup still sees spaces, line breaks and punctuation) and str.translate restores it: the same
+    result as diffing `tokens()` but without a Python loop per character.
+    """
+    if max(old, default="\0") >= chr(_FIRST_WORD_CODE) or max(new, default="\0") >= chr(_FIRST_WORD_CODE):
+        return diff_units(tokens(old), tokens(new), semantic=True)  # the text uses those code points
+    codes: dict[str, str] = {}
+
+    def code(match: re.Match[str]) -> str:
+        word = match.group()
+        char = codes.get(word)
+        if char is None:
+            number = _FIRST_WORD_CODE + len(codes)
+            if number > _LAST_WORD_CODE:
+                raise ValueError("too many distinct words to diff")
+            char = codes[word] = chr(number)
+        return char
+
+    encoded_old, encoded_new = _WORD_RUN.sub(code, old), _WORD_RUN.sub(code, new)
+    words = {ord(char): word for word, char in codes.items()}
+    raw = fast_diff_match_patch.diff(
+        encoded_old, encoded_new, timelimit=0, checklines=False, cleanup="Semantic", counts_only=False
+    )
+    return [(op, chunk.translate(words)) for op, chunk in raw]
+
+
 def diff_text(old: str, new: str) -> Ops:
     """Lines first, then words or characters inside each changed block; exact and bounded."""
     if old == new:
@@ -120,9 +154,8 @@ def diff_text(old: str, new: str) -> Ops:
 def _refine(old: str, new: str) -> Ops:
     if not old or not new:
         return _replace(old, new)
-    old_tokens, new_tokens = tokens(old), tokens(new)
-    if len(old_tokens) + len(new_tokens) <= TOKEN_BLOCK_LIMIT:
-        return diff_units(old_tokens, new_tokens, semantic=True)
+    if len(old) + len(new) <= TOKEN_BLOCK_LIMIT:
+        return diff_words(old, new)
     old_sentences, new_sentences = sentences(old), sentences(new)
     if len(old_sentences) + len(new_sentences) > SENTENCE_BLOCK_LIMIT:
         return _replace(old, new)
@@ -130,8 +163,8 @@ def _refine(old: str, new: str) -> Ops:
     for op, old_block, new_block in _blocks(diff_units(old_sentences, new_sentences, semantic=False)):
         if op == EQUAL:
             ops.append((EQUAL, old_block))
-        elif old_block and new_block and len(tokens(old_block)) + len(tokens(new_block)) <= TOKEN_BLOCK_LIMIT:
-            ops.extend(diff_units(tokens(old_block), tokens(new_block), semantic=True))
+        elif old_block and new_block and len(old_block) + len(new_block) <= TOKEN_BLOCK_LIMIT:
+            ops.extend(diff_words(old_block, new_block))
         else:
             ops.extend(_replace(old_block, new_block))
     return ops
