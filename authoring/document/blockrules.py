@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -203,6 +204,26 @@ def _push_table(state: StateBlock, start: int, stop: int, rows: list, header_row
     state.push("table_close", "table", -1)
 
 
+def _rule(md: MarkdownIt, name: str) -> Callable[[StateBlock, int, int, bool], bool]:
+    return next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == name)
+
+
+def _dispatcher(by_char: dict[str, list[Callable[[StateBlock, int, int, bool], bool]]]):
+    """One block rule for all the extras, chosen by the line's first character: markdown-it calls every
+    rule on every line, so seven extra rules cost seven calls per line; this costs one."""
+
+    def extras(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if state.sCount[start] - state.blkIndent >= 4:
+            return False
+        pos = state.bMarks[start] + state.tShift[start]
+        rules = by_char.get(state.src[pos : pos + 1])
+        if rules is None:
+            return False
+        return any(rule(state, start, end, silent) for rule in rules)
+
+    return extras
+
+
 @lru_cache(maxsize=1)
 def block_parser() -> MarkdownIt:
     """CommonMark with HTML off, pipe tables, front matter, footnotes, note/example containers and the
@@ -211,10 +232,22 @@ def block_parser() -> MarkdownIt:
     md.enable("table")
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(container_plugin, name="note").use(container_plugin, name="example")
+    front_matter = _rule(md, "front_matter")
+    by_char = {
+        "#": [deep_heading],
+        "$": [math_block],
+        "+": [grid_table],
+        ":": [_rule(md, "container_note"), _rule(md, "container_example")],
+        "[": [_rule(md, "footnote_def")],
+        "-": [lambda state, start, end, silent: start == 0 and front_matter(state, start, end, silent)],
+    }
+    plugin_rules = ["front_matter", "footnote_def", "container_note", "container_example", "html_block"]
+    md.block.ruler.disable(plugin_rules)
     md.block.ruler.before(
-        "heading", "deep_heading", deep_heading, {"alt": ["paragraph", "reference", "blockquote"]}
+        "table",
+        "standard_extras",
+        _dispatcher(by_char),
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
-    md.block.ruler.before("table", "grid_table", grid_table, {"alt": ["paragraph", "reference"]})
-    md.block.ruler.before("paragraph", "math_block", math_block)
     md.disable(["inline", "text_join", "footnote_tail"], ignoreInvalid=True)
     return md

@@ -6,7 +6,6 @@ import re
 
 from .tree import SectionKind
 
-_TRAILING_ATTRS = re.compile(r"(.*?)[ \t]*\{([^{}\n]*)\}[ \t]*")
 _ATTR = re.compile(
     r"[ \t]*(?:#(?P<id>[^\s{}#=\"']+)|\.(?P<cls>[^\s{}#.=\"']+)"
     r"|(?P<key>[A-Za-z_][\w.-]*)=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'{}]+)))"
@@ -50,13 +49,15 @@ def parse_attributes(body: str) -> Attributes | None:
 
 def split_attributes(text: str) -> tuple[str, Attributes]:
     """`服务人员 {#staff}` → ("服务人员", id staff); text without valid trailing attributes is kept whole."""
+    text = text.rstrip()
     if not text.endswith("}"):
         return text.strip(), Attributes()
-    match = _TRAILING_ATTRS.fullmatch(text)
-    if match is not None:
-        attributes = parse_attributes(match.group(2))
+    brace = text.rfind("{")
+    body = text[brace + 1 : -1]
+    if brace >= 0 and "}" not in body and "\n" not in body:
+        attributes = parse_attributes(body)
         if attributes is not None:
-            return match.group(1).strip(), attributes
+            return text[:brace].strip(), attributes
     return text.strip(), Attributes()
 
 

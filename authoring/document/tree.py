@@ -88,11 +88,12 @@ class Block:
 
     def walk(self) -> Iterator[Block]:
         """This block, its list items and its container children, in source order."""
-        yield self
-        for item in self.items:
-            yield from item.walk()
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            block = stack.pop()
+            yield block
+            if block.items or block.children:
+                stack.extend(reversed(block.items + block.children))
 
 
 @dataclass
@@ -130,10 +131,13 @@ class Section:
         return not self.title
 
     def walk(self) -> Iterator[Section]:
-        """This section and all below it, in source order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This section and all below it, in source order (iterative: no generator per level)."""
+        stack = [self]
+        while stack:
+            section = stack.pop()
+            yield section
+            if section.children:
+                stack.extend(reversed(section.children))
 
     def all_blocks(self) -> Iterator[Block]:
         """Blocks of this section and every subsection, in source order."""
@@ -204,8 +208,12 @@ class Document:
 
     def walk(self) -> Iterator[Section]:
         """Every section, depth first, in source order."""
-        for section in self.sections:
-            yield from section.walk()
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            if section.children:
+                stack.extend(reversed(section.children))
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.walk() if s.id == section_id), None)
