@@ -1,0 +1,107 @@
+"""PDF: our AST → pandoc's Typst writer (sandboxed) → our template around it → `typst.compile`.
+
+Typst prints boxes and warns about nothing when a glyph is missing (PITFALLS), so the CJK fonts are
+checked before compiling and a missing font is an error with a message saying how to install one.
+Typst only reads files inside its root, a temporary folder holding the figures we wrote there.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from authoring.document.tree import Document, SectionKind
+from exports import pandoc_ast as pa
+from exports.blocks import BodyBuilder, styled
+from exports.context import Context
+from exports.errors import ExportError
+from exports.pandoc import run_pandoc
+from exports.typst_template import BODY_START, template
+from exports.words import cover_lines
+
+#: families the template needs: the 宋体 role and the 黑体 role
+REQUIRED_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+#: extra font folders, separated like PATH (for machines without Debian's fonts-noto-cjk)
+FONT_PATH_VARIABLE = "STDFORGE_FONT_PATHS"
+
+_FRONT = (SectionKind.FOREWORD, SectionKind.INTRODUCTION)
+
+
+def font_paths(extra: list[str] | None = None) -> list[str]:
+    configured = [p for p in os.environ.get(FONT_PATH_VARIABLE, "").split(os.pathsep) if p]
+    return [*configured, *(extra or [])]
+
+
+@functools.cache
+def _families(paths: tuple[str, ...]) -> frozenset[str]:
+    import typst
+
+    return frozenset(typst.Fonts(include_system_fonts=True, font_paths=list(paths)).families())
+
+
+def check_fonts(paths: list[str]) -> None:
+    """Fail clearly, before compiling, when a CJK family is missing (never print boxes)."""
+    missing = [family for family in REQUIRED_FAMILIES if family not in _families(tuple(paths))]
+    if missing:
+        names = "、".join(missing)
+        raise ExportError(
+            f"缺少中文字体：{names}。请安装 fonts-noto-cjk（Debian/Ubuntu：apt-get install fonts-noto-cjk），"
+            f"或用环境变量 {FONT_PATH_VARIABLE} / --font-path 指定字体所在目录。",
+            f"Missing CJK fonts: {', '.join(missing)}. Install fonts-noto-cjk (Debian/Ubuntu: apt-get install "
+            f"fonts-noto-cjk) or point {FONT_PATH_VARIABLE} / --font-path at a folder that holds them.",
+        )
+
+
+def typst_ast(doc: Document, ctx: Context) -> dict:
+    builder = BodyBuilder(ctx)
+    blocks: list[dict] = []
+    for section in (s for s in doc.sections if s.kind in _FRONT):
+        blocks.extend(builder.section(section))
+    blocks.append(pa.raw_block("typst", BODY_START))
+    lines = cover_lines(doc.meta)
+    title = lines["title"] if doc.language != "en" else (lines["title_en"] or lines["title"])
+    blocks.extend(styled(ctx, "Standard Title", [pa.para(pa.text(title))]))
+    for section in (s for s in doc.sections if s.kind not in _FRONT):
+        blocks.extend(builder.section(section))
+    blocks.append(pa.raw_block("typst", "#std-end-line()"))
+    return pa.document(blocks)
+
+
+def typst_source(doc: Document, ctx: Context, workdir: Path) -> str:
+    body = run_pandoc(
+        ["-f", "json", "-t", "typst", "--wrap=none"],
+        stdin=json.dumps(typst_ast(doc, ctx), ensure_ascii=False).encode("utf-8"),
+        cwd=workdir,
+    ).decode("utf-8")
+    return template() + "\n" + body
+
+
+def typst_inputs(doc: Document) -> dict[str, str]:
+    lines = cover_lines(doc.meta)
+    if lines["draft"] and doc.language != "en":
+        lines["draft"] = f"（{lines['draft']}）"
+    lines["lang"] = "en" if doc.language == "en" else "zh"
+    lines["missing"] = "图片缺失：" if doc.language != "en" else "Figure missing: "
+    return lines
+
+
+def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = None) -> bytes:
+    import typst
+
+    paths = globals()["font_paths"](font_paths)
+    check_fonts(paths)
+    with tempfile.TemporaryDirectory(prefix="stdforge-pdf-") as tmp:
+        workdir = Path(tmp)
+        source = typst_source(doc, ctx, workdir)
+        for name, figure in ctx.media.items():
+            (workdir / name).write_bytes(figure.data)
+        main = workdir / "main.typ"
+        main.write_text(source, encoding="utf-8")
+        try:
+            return typst.compile(str(main), root=str(workdir), font_paths=paths, sys_inputs=typst_inputs(doc),
+                                 format="pdf")
+        except RuntimeError as failed:  # typst.TypstError derives from RuntimeError
+            raise ExportError(f"PDF 排版失败：{failed}", f"Typesetting the PDF failed: {failed}") from failed

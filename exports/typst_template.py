@@ -1,0 +1,133 @@
+"""The Typst template: the same GB/T 1.1 layout as the reference DOCX, sizes from exports/styles.py.
+
+The cover's texts come in through `sys.inputs` (never spliced into source), and the body is pandoc's
+escaped Typst output with calls to the `std-*` functions below around it.
+"""
+
+from __future__ import annotations
+
+from exports.styles import typst_settings
+
+_TEMPLATE = r"""
+#let song = ("Noto Serif CJK SC",)
+#let hei = ("Noto Sans CJK SC",)
+#let meta = sys.inputs
+#set document(title: meta.at("title", default: ""))
+#set page(paper: "a4", margin: (top: @page-margin-top@, bottom: @page-margin-bottom@,
+  left: @page-margin-left@, right: @page-margin-right@))
+#set text(font: song, size: @body-size@, lang: meta.at("lang", default: "zh"), cjk-latin-spacing: none)
+#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 0.75em, spacing: 0.75em)
+#show heading: it => block(above: 1.1em, below: 0.9em, sticky: true,
+  text(font: hei, size: @heading-size@, weight: "regular", it.body))
+#set figure(numbering: none, gap: 0.6em)
+#show figure.where(kind: table): set block(breakable: true)
+#show figure.where(kind: table): set figure.caption(position: top)
+#show figure.caption: set text(font: hei, size: @body-size@)
+#show table.cell: set par(justify: false, first-line-indent: 0pt)
+#show table.cell: set text(size: @small-size@)
+#set table(stroke: 0.5pt + black, inset: 4pt)
+#show math.equation: set text(font: ("New Computer Modern Math",))
+
+#let std-label(s) = text(font: hei, s)
+#let std-note(body) = { set text(size: @small-size@); body }
+#let std-example(body) = { set text(size: @small-size@); body }
+#let std-list-item(body) = { set par(first-line-indent: 0pt, hanging-indent: 2em); pad(left: 2em, body) }
+#let std-list-item-2(body) = { set par(first-line-indent: 0pt, hanging-indent: 2em); pad(left: 4em, body) }
+#let std-reference(body) = { set par(justify: false); body }
+#let std-untitled-clause(body) = { set par(first-line-indent: 0pt); body }
+#let std-intro-heading(body) = block(above: 1.1em, below: 0.9em, sticky: true,
+  { set par(first-line-indent: 0pt); text(font: hei, body) })
+#let std-standard-title(body) = align(center, block(above: 1em, below: 2em,
+  { set par(first-line-indent: 0pt); text(font: hei, size: @title-size@, body) }))
+#let std-preface-heading(title) = {
+  pagebreak(weak: true)
+  show heading: it => align(center, block(above: 1em, below: 1.5em,
+    text(font: hei, size: @preface-size@, weight: "regular", it.body)))
+  heading(level: 1, title)
+}
+#let std-annex-heading(number, status, title) = {
+  pagebreak(weak: true)
+  show heading: it => align(center, block(below: 1.5em, {
+    set par(first-line-indent: 0pt, justify: false)
+    text(font: hei, size: @heading-size@, weight: "regular")[#number \ #status \ #title]
+  }))
+  heading(level: 1, number + status + title)
+}
+#let std-term-entry(number, term, en) = block(above: 0.9em, below: 0.5em, sticky: true, {
+  set par(first-line-indent: 0pt)
+  text(font: hei, number)
+  linebreak()
+  text(font: hei, term)
+  if en != "" { h(1em); text(font: hei, en) }
+})
+#let std-formula(number, body) = grid(columns: (1fr, auto), align: (center + horizon, right + horizon),
+  body, number)
+#let std-figure(picture, caption) = figure(picture, caption: caption)
+#let std-figure-missing(src, caption) = figure(
+  rect(width: 100%, inset: 24pt, stroke: 0.5pt, align(center, text(size: @small-size@,
+    meta.at("missing", default: "图片缺失：") + src))),
+  caption: caption)
+#let std-end-line() = align(center, block(above: 2em, line(length: 40mm, stroke: 0.5pt)))
+
+#let std-header = context {
+  let n = counter(page).get().first()
+  align(if calc.odd(n) { right } else { left }, text(size: @small-size@, meta.number))
+}
+#let std-footer = context {
+  let n = counter(page).get().first()
+  align(if calc.odd(n) { right } else { left }, text(size: @small-size@, counter(page).display()))
+}
+
+#page(header: none, footer: none, numbering: none, {
+  set par(first-line-indent: 0pt, justify: false)
+  text(font: hei, meta.ics)
+  linebreak()
+  text(font: hei, meta.ccs)
+  v(50pt)
+  align(center, text(font: hei, size: @cover-kind-size@, tracking: 12pt, meta.kind))
+  v(10pt)
+  align(right, text(font: hei, size: @cover-number-size@, meta.number))
+  if meta.replaces != "" { align(right, text(size: @body-size@, meta.replaces)) }
+  v(-6pt)
+  line(length: 100%, stroke: 0.75pt)
+  v(100pt)
+  align(center, text(font: hei, size: @cover-title-size@, meta.title))
+  v(12pt)
+  if meta.title_en != "" { align(center, text(size: @cover-en-size@, meta.title_en)) }
+  if meta.draft != "" {
+    v(18pt)
+    align(center, text(size: 14pt, meta.draft))
+    v(6pt)
+    align(center, text(size: @small-size@, meta.notice))
+  }
+  v(1fr)
+  grid(columns: (1fr, 1fr), align(left, text(font: hei, size: 14pt, meta.published)),
+    align(right, text(font: hei, size: 14pt, meta.implemented)))
+  v(-4pt)
+  line(length: 100%, stroke: 0.75pt)
+  v(6pt)
+  align(center, text(font: hei, size: 16pt, meta.publisher))
+})
+
+#set page(header: std-header, footer: std-footer, numbering: "I")
+#counter(page).update(1)
+#align(center, block(above: 1em, below: 1.5em, text(font: hei, size: @preface-size@, meta.contents)))
+#{
+  set par(first-line-indent: 0pt, justify: false)
+  show outline.entry: it => { show linebreak: none; it }
+  outline(title: none, depth: 2, indent: 1em)
+}
+"""
+
+BODY_START = """
+#pagebreak(weak: true)
+#set page(numbering: "1")
+#counter(page).update(1)
+"""
+
+
+def template() -> str:
+    text = _TEMPLATE
+    for key, value in typst_settings().items():
+        text = text.replace(f"@{key}@", value)
+    return text
