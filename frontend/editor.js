@@ -18,6 +18,32 @@ import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { tags } from "@lezer/highlight";
 
+/**
+ * YAML front matter (the cover) as one block, so that its closing `---` is not read as a setext
+ * heading underline that turns the whole cover into a heading.
+ */
+const frontMatter = {
+  defineNodes: [{ name: "FrontMatter", block: true, style: tags.meta }],
+  parseBlock: [{
+    name: "FrontMatter",
+    before: "HorizontalRule",
+    parse(cx, line) {
+      if (cx.lineStart !== 0 || line.text.trimEnd() !== "---") return false;
+      const start = cx.lineStart;
+      while (cx.nextLine()) {
+        if (line.text.trimEnd() === "---" || line.text.trimEnd() === "...") {
+          const end = cx.lineStart + line.text.length;
+          cx.nextLine();
+          cx.addElement(cx.elt("FrontMatter", start, end));
+          return true;
+        }
+      }
+      cx.addElement(cx.elt("FrontMatter", start, cx.lineStart));
+      return true;
+    },
+  }],
+};
+
 // Headings stand out (they are the clauses), attributes and links are quiet.
 const standardHighlight = HighlightStyle.define([
   { tag: tags.heading1, fontWeight: "700", color: "#1d3557" },
@@ -28,7 +54,7 @@ const standardHighlight = HighlightStyle.define([
   { tag: tags.emphasis, fontStyle: "italic" },
   { tag: tags.strong, fontWeight: "700" },
   { tag: tags.monospace, fontFamily: "monospace", color: "#6a4c93" },
-  { tag: tags.meta, color: "#8d99ae" },
+  { tag: tags.meta, color: "#5c6b7a" },
   { tag: tags.processingInstruction, color: "#8d99ae" },
 ]);
 
@@ -45,7 +71,7 @@ const theme = EditorView.theme({
  * The textarea stays in the form (hidden) and is kept in sync, so a plain form submit still posts
  * the current text.
  */
-function create(textarea, { onChange, onSave }) {
+function create(textarea, { onChange, onSave, cspNonce }) {
   let silent = false;
   const view = new EditorView({
     state: EditorState.create({
@@ -63,7 +89,7 @@ function create(textarea, { onChange, onSave }) {
         bracketMatching(),
         closeBrackets(),
         EditorView.lineWrapping,
-        markdown(),
+        markdown({ extensions: [frontMatter] }),
         syntaxHighlighting(standardHighlight),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         keymap.of([
@@ -77,6 +103,7 @@ function create(textarea, { onChange, onSave }) {
         }),
         EditorView.contentAttributes.of({ "aria-label": textarea.getAttribute("aria-label") || "" }),
         theme,
+        cspNonce ? EditorView.cspNonce.of(cspNonce) : [],
       ],
     }),
   });

@@ -83,6 +83,7 @@
     var hooks = {
       onChange: function () { self.changed(); },
       onSave: function () { self.save(); },
+      cspNonce: this.data.csp_nonce,
     };
     var textarea = form.querySelector("textarea[name=text]");
     this.pane = window.StandardForgeSourcePane
@@ -245,7 +246,9 @@
   Editor.prototype.insertSnippet = function (name) {
     var snippets = this.data.snippets[this.language] || this.data.snippets.zh;
     var snippet = snippets[name];
-    if (snippet) this.pane.insert(snippet);
+    if (!snippet) return;
+    var token = Date.now().toString(36).slice(-5);
+    this.pane.insert(snippet.replace(/\{n\}/g, token));
   };
 
   Editor.prototype.insertForeword = function () {

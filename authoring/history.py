@@ -1,0 +1,245 @@
+"""What the history, diff, conflict and preview answers show, shaped for templates and JSON.
+
+Pure shaping of stored revisions and core results: no request, no session writes. The timeline chart
+is computed here as plain geometry and drawn as inline SVG by the template, so no chart library is
+needed and the page's Content Security Policy stays strict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from authoring.analysis import Analysis
+from authoring.document import parse
+from authoring.document.diff import diff_documents
+from authoring.models import RenderCache, Revision
+from authoring.operations import Conflict
+
+#: an unchanged run longer than this inside a hunk is shortened to its ends
+ELIDE_OVER = 280
+ELIDE_KEEP = 110
+
+
+def preview_json(result: RenderCache | Analysis, language: str) -> dict[str, Any]:
+    """The preview endpoint's answer: HTML fragment, outline, findings in the reader's language."""
+    hints = result.hints or {}
+    return {
+        "html": result.html,
+        "outline": result.outline,
+        "findings": result.findings_in(language),
+        "counts": {"errors": result.errors, "warnings": result.warnings},
+        "labels": result.labels,
+        "foreword_sentences": hints.get("foreword_sentences", []),
+        "language": hints.get("language", "zh"),
+    }
+
+
+# -- the timeline chart -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    number: int
+    x: float
+    added_height: float
+    removed_height: float
+    added: int
+    removed: int
+    author: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    axis_y: float
+    bar_width: float
+    bars: list[Bar]
+    first: datetime | None
+    last: datetime | None
+
+
+def timeline(revisions: Sequence[Revision], *, width: int = 720, height: int = 120) -> Timeline:
+    """One bar pair per revision in order: characters added up, removed down, on a square-root scale.
+
+    A square root keeps a one-line fix visible next to the upload of a whole standard.
+    """
+    ordered = sorted(revisions, key=lambda r: r.number)
+    axis_y = height / 2
+    if not ordered:
+        return Timeline(width, height, axis_y, 0, [], None, None)
+    peak = max(max(r.chars_added, r.chars_removed) for r in ordered) or 1
+    slot = width / len(ordered)
+    bar_width = max(2.0, min(24.0, slot * 0.6))
+    scale = (axis_y - 6) / math.sqrt(peak)
+    bars = [
+        Bar(
+            number=r.number,
+            x=round(slot * index + (slot - bar_width) / 2, 2),
+            added_height=round(math.sqrt(r.chars_added) * scale, 2),
+            removed_height=round(math.sqrt(r.chars_removed) * scale, 2),
+            added=r.chars_added,
+            removed=r.chars_removed,
+            author=r.author.name if r.author else "",
+            created_at=r.created_at,
+        )
+        for index, r in enumerate(ordered)
+    ]
+    return Timeline(
+        width, height, axis_y, round(bar_width, 2), bars, ordered[0].created_at, ordered[-1].created_at
+    )
+
+
+# -- who last changed each clause ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastChange:
+    id: str
+    number: str | None
+    title: str
+    level: int
+    revision: Revision | None
+
+
+def last_changes(revisions: Sequence[Revision], cache: RenderCache | None) -> list[LastChange]:
+    """Each clause of the current text with the latest revision that changed, added or moved it."""
+    if cache is None:
+        return []
+    newest_first = sorted(revisions, key=lambda r: r.number, reverse=True)
+    seen: dict[str, Revision] = {}
+    for revision in newest_first:
+        for section_id in revision.touched_ids:
+            seen.setdefault(section_id, revision)
+    rows: list[LastChange] = []
+
+    def visit(items: list[dict[str, Any]], depth: int) -> None:
+        for item in items:
+            rows.append(
+                LastChange(
+                    item["id"],
+                    item.get("number"),
+                    item.get("title") or item.get("label") or "",
+                    depth,
+                    seen.get(item["id"]),
+                )
+            )
+            visit(item.get("children") or [], depth + 1)
+
+    visit(cache.outline or [], 0)
+    return rows
+
+
+# -- diffs --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    op: str  #: "=", "-" or "+"
+    text: str
+    elided: bool = False
+
+
+@dataclass(frozen=True)
+class HunkView:
+    id: str | None
+    kind: str
+    title: str
+    status: str
+    moved: bool
+    move_from: str | None
+    move_to: str | None
+    old_number: str | None
+    new_number: str | None
+    inline: list[Piece]
+    old_side: list[Piece]
+    new_side: list[Piece]
+
+
+@dataclass(frozen=True)
+class DiffView:
+    hunks: list[HunkView]
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    chars_inserted: int = 0
+    chars_deleted: int = 0
+
+
+def _elide(ops: Sequence[tuple[str, str]]) -> list[Piece]:
+    pieces: list[Piece] = []
+    last = len(ops) - 1
+    for index, (op, text) in enumerate(ops):
+        if op == "=" and len(text) > ELIDE_OVER:
+            head = "" if index == 0 else text[:ELIDE_KEEP]
+            tail = "" if index == last else text[-ELIDE_KEEP:]
+            if head:
+                pieces.append(Piece("=", head))
+            pieces.append(Piece("=", " … ", elided=True))
+            if tail:
+                pieces.append(Piece("=", tail))
+        else:
+            pieces.append(Piece(op, text))
+    return pieces
+
+
+def compare_texts(old_text: str, new_text: str) -> DiffView:
+    """The clause-level summary and text changes from `old_text` to `new_text` (core diff)."""
+    result = diff_documents(parse(old_text), parse(new_text))
+    hunks = []
+    for hunk in result.hunks:
+        pieces = _elide(hunk.ops)
+        hunks.append(
+            HunkView(
+                id=hunk.id,
+                kind=hunk.kind,
+                title=hunk.title,
+                status=str(hunk.status),
+                moved=hunk.moved,
+                move_from=hunk.move.from_parent if hunk.move else None,
+                move_to=hunk.move.to_parent if hunk.move else None,
+                old_number=hunk.old_number,
+                new_number=hunk.new_number,
+                inline=pieces,
+                old_side=[p for p in pieces if p.op != "+"],
+                new_side=[p for p in pieces if p.op != "-"],
+            )
+        )
+    return DiffView(
+        hunks=hunks,
+        changed=result.changed,
+        added=result.added,
+        deleted=result.deleted,
+        moved=[m.id for m in result.moved],
+        chars_inserted=result.stats.chars_inserted,
+        chars_deleted=result.stats.chars_deleted,
+    )
+
+
+def compare(old: Revision, new: Revision) -> DiffView:
+    return compare_texts(old.text, new.text)
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    latest_number: int
+    latest_author: str
+    differences: DiffView
+    conflict_count: int
+
+
+def conflict_view(conflict: Conflict) -> ConflictView:
+    """Where the drafter's text differs from the latest revision, clause by clause."""
+    latest = conflict.latest
+    return ConflictView(
+        latest_number=latest.number,
+        latest_author=latest.author.name if latest.author else "",
+        differences=compare_texts(latest.text, conflict.mine),
+        conflict_count=len(conflict.conflicts),
+    )

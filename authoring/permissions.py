@@ -1,0 +1,94 @@
+"""Who may read, create and edit standards: predicates that deny by default, and loaders that ask them.
+
+An association's unpublished work is visible to its own members only (DESIGN.md: an organisation
+only ever sees another organisation's unpublished work when it is a member of it); anyone else gets a
+404, as if it did not exist. A visible standard that the user may not edit shows the read view.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import gettext as _
+
+from accounts.models import Organisation, Role, User
+from accounts.permissions import Actor, role_in
+from authoring.models import Revision, Standard
+from extensions import db
+
+
+def _user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_active else None
+
+
+def can_view_standard(actor: Actor, standard: Standard) -> bool:
+    """Anyone once published; before that the association's members, its drafters and the administrator."""
+    if standard.stage_enum.public:
+        return True
+    user = _user(actor)
+    if user is None:
+        return False
+    return user.is_admin or role_in(user, standard.association) is not None or standard.is_drafter(user)
+
+
+def can_edit_standard(actor: Actor, standard: Standard) -> bool:
+    """Drafters of that standard and its association's secretariat, only in an editable stage."""
+    user = _user(actor)
+    if user is None or not standard.stage_enum.editable:
+        return False
+    return role_in(user, standard.association) == Role.SECRETARIAT or standard.is_drafter(user)
+
+
+def edit_refusal(actor: Actor, standard: Standard) -> str | None:
+    """Why `actor` may not edit `standard`, in words for the read view; None when they may."""
+    if can_edit_standard(actor, standard):
+        return None
+    if not standard.stage_enum.editable:
+        return _(
+            "The text can only be edited while drafting or disposing of comments; this standard is in the stage “%(stage)s”.",
+            stage=standard.stage_enum.label,
+        )
+    return _("Only the drafters of this standard and the association's secretariat may edit it.")
+
+
+def can_create_standard(actor: Actor, association: Organisation) -> bool:
+    """The association's secretariat."""
+    user = _user(actor)
+    return user is not None and association.is_association and role_in(user, association) == Role.SECRETARIAT
+
+
+def can_list_standards(actor: Actor, association: Organisation) -> bool:
+    """Members of the association and the administrator see all its projects."""
+    user = _user(actor)
+    return user is not None and (user.is_admin or role_in(user, association) is not None)
+
+
+def load_association(org_id: int, actor: Actor) -> Organisation:
+    """An association whose standards list `actor` may see; 404 otherwise."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or not org.is_association or not can_list_standards(actor, org):
+        abort(404)
+    return org
+
+
+def load_standard(standard_id: int, actor: Actor) -> Standard:
+    """The standard if `actor` may read it; 404 otherwise (also when it does not exist)."""
+    standard = db.session.get(Standard, standard_id)
+    if standard is None or not can_view_standard(actor, standard):
+        abort(404)
+    return standard
+
+
+def load_standard_to_edit(standard_id: int, actor: Actor) -> Standard:
+    """The standard if `actor` may edit it; 404 when not visible, 403 when only readable."""
+    standard = load_standard(standard_id, actor)
+    if not can_edit_standard(actor, standard):
+        abort(403)
+    return standard
+
+
+def load_revision(standard: Standard, number: int) -> Revision:
+    """Revision `number` of an already authorised standard; 404 when there is none."""
+    revision = standard.revision(number)
+    if revision is None:
+        abort(404)
+    return revision

@@ -1,0 +1,100 @@
+"""Fixtures of the authoring tests: standards with drafters, the demo texts, a clock, a JSON save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from accounts.models import Organisation, Role, User
+from authoring import operations
+from authoring.models import Stage, Standard
+from extensions import db as _db
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "authoring" / "demo_data"
+
+
+@pytest.fixture(scope="session")
+def community_care() -> str:
+    return (DEMO_DATA / "community-care.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def community_care_v2() -> str:
+    return (DEMO_DATA / "community-care-v2.md").read_text(encoding="utf-8")
+
+
+class Clock:
+    """A controllable time: every `tick` is one minute later."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def tick(self) -> datetime:
+        self.now += timedelta(minutes=1)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def association(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org("association", name="深圳市养老服务业协会", code="SZYL")
+
+
+@pytest.fixture
+def secretariat(association: Organisation, make_member: Callable[..., User]) -> User:
+    return make_member(association, Role.SECRETARIAT, name="陈秘书")
+
+
+@pytest.fixture
+def drafter(association: Organisation, make_member: Callable[..., User]) -> User:
+    return make_member(association, Role.DRAFTER, name="林起草")
+
+
+@pytest.fixture
+def make_standard(
+    association: Organisation, secretariat: User, drafter: User, clock: Clock
+) -> Callable[..., Standard]:
+    """make_standard(text=None, stage="drafting", drafters=[drafter]): revision 1 by the secretariat."""
+
+    def factory(
+        text: str | None = None,
+        *,
+        stage: str = Stage.DRAFTING.value,
+        drafters: list[User] | None = None,
+        org: Organisation | None = None,
+        creator: User | None = None,
+    ) -> Standard:
+        org = org or association
+        members = [u.membership_in(org) for u in (drafters if drafters is not None else [drafter])]
+        standard = operations.create_standard(
+            org,
+            creator or secretariat,
+            title_zh="社区居家养老服务规范",
+            title_en=None,
+            committee="起草组",
+            drafters=[m for m in members if m is not None],
+            text=text,
+            now=clock.tick(),
+        )
+        standard.stage = stage
+        _db.session.commit()
+        return standard
+
+    return factory
+
+
+def save_json(client: Any, standard_id: int, text: str, base: int, message: str = "") -> Any:
+    """POST the editor's JSON save; returns the response."""
+    return client.post(
+        f"/standards/{standard_id}/save",
+        json={"text": text, "base_revision": base, "message": message},
+        headers={"Accept": "application/json"},
+    )
