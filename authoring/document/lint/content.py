@@ -21,7 +21,9 @@ _NORMATIVE_TOPS = frozenset({SectionKind.CHAPTER, SectionKind.ANNEX})
 _QUOTED = frozenset({BlockKind.SOURCE, BlockKind.CODE})
 _DEFINITION_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE, BlockKind.OTHER})
 _ASIDE_NAMES = {BlockKind.NOTE: ("注", "note"), BlockKind.EXAMPLE: ("示例", "example")}
-_CONTEXT = 12
+#: characters quoted either side of an offending word, at most
+_CONTEXT = 24
+_CLAUSE_ENDS = frozenset("。；;！!？?，,：:\n")
 
 
 def line_at(block: Block, offset: int) -> int:
@@ -30,11 +32,17 @@ def line_at(block: Block, offset: int) -> int:
 
 
 def excerpt(text: str, start: int, end: int) -> str:
-    """A few characters around text[start:end] on one line, to quote in a message."""
-    before = max(0, start - _CONTEXT)
-    after = min(len(text), end + _CONTEXT)
+    """The clause around text[start:end] (between punctuation marks), shortened, to quote in a message."""
+    before = start
+    while before > 0 and start - before < _CONTEXT and text[before - 1] not in _CLAUSE_ENDS:
+        before -= 1
+    after = end
+    while after < len(text) and after - end < _CONTEXT and text[after] not in _CLAUSE_ENDS:
+        after += 1
+    cut_before = before > 0 and text[before - 1] not in _CLAUSE_ENDS
+    cut_after = after < len(text) and text[after] not in _CLAUSE_ENDS
     quoted = " ".join(text[before:after].split())
-    return ("…" if before else "") + quoted + ("…" if after < len(text) else "")
+    return ("…" if cut_before else "") + quoted + ("…" if cut_after else "")
 
 
 def check_scope(ctx: LintContext) -> Iterator[Finding]:

@@ -71,95 +71,29 @@ VERBS_ZH: dict[str, ProvisionKind] = {
 #: words in which 应 is no provision verb (yìng "respond", or part of a noun); a token containing one of
 #: these around its 应 is not a requirement
 NON_PROVISION_WORDS: frozenset[str] = frozenset(
-    (
-        "应急",
-        "相应",
-        "响应",
-        "反应",
-        "应用",
-        "供应",
-        "适应",
-        "对应",
-        "效应",
-        "感应",
-        "顺应",
-        "呼应",
-        "应答",
-        "应变",
-        "回应",
-        "答应",
-        "照应",
-        "接应",
-        "策应",
-        "报应",
-        "因应",
-        "侍应",
-        "支应",
-        "救应",
-        "内应",
-        "一应",
-        "宝应",
-        "酬应",
-        "虚应",
-        "灵应",
-        "符应",
-        "承应",
-        "肆应",
-        "庆应",
-        "理应",
-        "必应",
-        "应力",
-        "应酬",
-        "应聘",
-        "应征",
-        "应邀",
-        "应届",
-        "应试",
-        "应考",
-        "应运",
-        "应声",
-        "应战",
-        "应景",
-        "应诺",
-        "应允",
-        "应验",
-        "应召",
-        "应募",
-        "应诊",
-        "应诉",
-        "应付",
-        "应收",
-        "应税",
-        "应纳税",
-        "应激",
-        "应时",
-        "应门",
-        "应卯",
-        "应市",
-        "应手",
-        "应承",
-        "应招",
-        "应援",
-        "应敌",
-        "应然",
-        "应物",
-        "应节",
-        "应许",
-        "应约",
-        "应和",
-        "应名",
-        "应制",
-        "应举",
-        "应天",
-        "应城",
-        "应县",
-        "应接不暇",
-        "应有尽有",
-        "应知应会",
-    )
+    """
+    应急 相应 响应 反应 应用 供应 适应 对应 效应 感应 顺应 呼应 应答 应变 回应 答应
+    照应 接应 策应 报应 因应 侍应 支应 救应 内应 一应 宝应 酬应 虚应 灵应 符应 承应
+    肆应 庆应 理应 必应 应力 应酬 应聘 应征 应邀 应届 应试 应考 应运 应声 应战 应景
+    应诺 应允 应验 应召 应募 应诊 应诉 应付 应收 应税 应纳税 应激 应时 应门 应卯 应市
+    应手 应承 应招 应援 应敌 应然 应物 应节 应许 应约 应和 应名 应制 应举 应天 应城
+    应县 应接不暇 应有尽有 应知应会 应对 应有 应得 应尽
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 _LONGEST_WORD = max(map(len, NON_PROVISION_WORDS))
+
+#: adjectives in which 可 is no permission; jieba would otherwise cut 可持续 into 可 / 持续
+ADJECTIVES_WITH_KE: tuple[str, ...] = (
+    "可持续",
+    "可追溯",
+    "可回收",
+    "可降解",
+    "可再生",
+    "可调节",
+    "可拆卸",
+    "可替代",
+)
 
 #: a glued X应 token whose X is one of these adverbs is still the verb: 均应, 尚应, 亦应 …
 _ADVERBS = frozenset("均尚亦也还仍则都皆更又即须凡所自确总并")
@@ -266,12 +200,15 @@ def _in_known_word(token: str, at: int) -> bool:
 
 
 def _ambiguous(token: str, at: int, after: str) -> tuple[ProvisionKind, str, int] | None:
-    """应对 and 应征 followed by what only the verb 应 can govern; everything else stays silent."""
-    rest = token[at + 1 :] + after
-    if token[at:].startswith("应对") and _DUI_ACTION.search(rest):
-        return ProvisionKind.REQUIREMENT, "应", at
-    if token[at:] == "应征" and after.startswith("得"):
-        return ProvisionKind.REQUIREMENT, "应", at  # 应征得同意: 应 + 征得
+    """A word that is the verb 应 only in some contexts; where the context does not say, silence."""
+    word = token[at:]
+    requirement = (ProvisionKind.REQUIREMENT, "应", at)
+    if word == "应对":  # 应对X进行分析 = shall analyse X; 应对措施 = countermeasures
+        return requirement if _DUI_ACTION.search(after) else None
+    if word == "应征":  # 应征得同意 = shall obtain consent; 应征入伍 = enlist
+        return requirement if after.startswith("得") else None
+    if word in ("应有", "应得", "应尽"):  # 应有记录 = shall have records; 应有的作用 = due role
+        return None if after.startswith("的") else requirement
     return None
 
 
@@ -306,7 +243,7 @@ def _tokenizer() -> jieba.Tokenizer:
                 tokenizer = jieba.Tokenizer()
                 tokenizer.tmp_dir = _cache_dir()
                 tokenizer.initialize()
-                for word in (*VERBS_ZH, *NON_PROVISION_WORDS):
+                for word in (*VERBS_ZH, *NON_PROVISION_WORDS, *ADJECTIVES_WITH_KE):
                     tokenizer.add_word(word)
                 _loaded = tokenizer
     return _loaded

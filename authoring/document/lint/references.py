@@ -28,13 +28,23 @@ _DESIGNATION = re.compile(
     re.VERBOSE,
 )
 
+_CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/")
+
 
 @dataclass(frozen=True)
 class Designation:
     """A referenced document's designation and the pattern that finds it cited, dated or not."""
 
     written: str
+    #: starts with the designation's letters, so the regex engine scans for them as a literal
     pattern: re.Pattern[str]
+
+    def cited_in(self, text: str) -> bool:
+        """Whether `text` cites it: not as the tail of a longer code (GB/T 2894 is not GB 2894)."""
+        return any(
+            match.start() == 0 or text[match.start() - 1] not in _CODE_CHARACTERS
+            for match in self.pattern.finditer(text)
+        )
 
 
 def designation(item_text: str) -> Designation | None:
@@ -45,7 +55,7 @@ def designation(item_text: str) -> Designation | None:
     prefix = r"\s*/\s*".join(re.escape(part.strip()) for part in match["prefix"].split("/"))
     prefix = r"\s+".join(prefix.split(r"\ "))
     # any year or dash may follow; a longer number (GB 28940 for GB 2894, 1.10 for 1.1) may not
-    pattern = re.compile(rf"(?<![A-Za-z/]){prefix}\s*{re.escape(match['number'])}(?!\d)(?!\.\d)")
+    pattern = re.compile(rf"{prefix}\s*{re.escape(match['number'])}(?!\d)(?!\.\d)")
     return Designation(match.group().strip(), pattern)
 
 
@@ -136,7 +146,7 @@ def check_normrefs_cited(ctx: LintContext) -> Iterator[Finding]:
     text = _citing_text(ctx)
     for item in items:
         cited = designation(item.text)
-        if cited is not None and cited.pattern.search(text) is None:
+        if cited is not None and not cited.cited_in(text):
             yield finding("NORMREF-UNCITED", item.line, chapter.number, designation=cited.written)
 
 
