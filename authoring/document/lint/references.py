@@ -87,9 +87,15 @@ def _id_line(block: Block) -> int:
 
 
 def check_refs(ctx: LintContext) -> Iterator[Finding]:
+    labels = ctx.doc.labels
     for ref, section, _top in ctx.refs:
-        if ref.target not in ctx.doc.labels:
+        if ref.target not in labels:
             yield finding("REF-UNRESOLVED", ref.line, section.number, id=ref.target)
+    for block in ctx.doc.preamble:  # text before the first heading
+        for inner in block.walk():
+            for ref in inner.refs:
+                if ref.target not in labels:
+                    yield finding("REF-UNRESOLVED", ref.line, None, id=ref.target)
 
 
 def check_annexes_cited(ctx: LintContext) -> Iterator[Finding]:

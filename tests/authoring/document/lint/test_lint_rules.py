@@ -343,23 +343,6 @@ DEFECTS: list[tuple[str, str, list[Edit], list[Expected]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("base", "edits", "expected"),
-    [pytest.param(base, edits, expected, id=name) for name, base, edits, expected in DEFECTS],
-)
-def test_planted_defect_is_found_where_the_spec_says(
-    base: str, edits: list[Edit], expected: list[Expected]
-) -> None:
-    text = case(base)
-    for old, new in edits:
-        text = planted(text, old, new)
-    wanted = sorted(
-        (rule, where if isinstance(where, int) else line_of(text, where), clause)
-        for rule, where, clause in expected
-    )
-    assert sorted(places(text)) == wanted
-
-
 #: id, base document, edits: changes that must not produce any finding
 CLEAN: list[tuple[str, str, list[Edit]]] = [
     (
@@ -455,6 +438,47 @@ CLEAN: list[tuple[str, str, list[Edit]]] = [
         ],
     ),
     (
+        "repeated-terms-sentence-is-part-of-the-lead-in",
+        ZH,
+        [
+            (
+                "下列术语和定义适用于本文件。",
+                "下列术语和定义适用于本文件。\n\n为了便于使用，以下重复列出了GB/T 35796—2017中的某些术语和定义。",
+            )
+        ],
+    ),
+    (
+        "no-normative-references",
+        ZH,
+        [
+            (
+                "下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。其中，注日期的引用文件，仅该日期对应的版本适用于本文件；不注日期的引用文件，其最新版本（包括所有的修改单）适用于本文件。\n\n- GB/T 35796—2017 养老机构服务质量基本规范\n- GB 2894 安全标志及其使用导则\n",
+                "本文件没有规范性引用文件。\n",
+            )
+        ],
+    ),
+    (
+        "no-terms",
+        EN,
+        [
+            (
+                "For the purposes of this document, the following terms and definitions apply.\n\n## meal service {#t-meal}\n\nprovision of meals to older persons, in a dining hall or delivered to their homes\n\n[SOURCE: ISO 3166-1, 3.5, modified]\n\n## recipient {#t-recipient}\n\nolder person who receives a meal service\n",
+                "No terms and definitions are listed in this document.\n",
+            ),
+            ("Meals shall be delivered in", "Country codes follow ISO 3166-1. Meals shall be delivered in"),
+        ],
+    ),
+    (
+        "figure-with-caption-need-not-be-cited",
+        EN,
+        [
+            (
+                "Meals shall be delivered in",
+                "![Delivery route](figures/route.png){#fig-route}\n\nMeals shall be delivered in",
+            )
+        ],
+    ),
+    (
         "permission-in-scope-is-no-requirement",
         ZH,
         [("适用于为老年人提供的助餐服务。", "适用于为老年人提供的助餐服务，其他服务可参照使用。")],
@@ -470,3 +494,128 @@ def test_no_finding(base: str, edits: list[Edit]) -> None:
     for old, new in edits:
         text = planted(text, old, new)
     assert places(text) == []
+
+
+INTRODUCTION = "# 引言 {.introduction}\n\n## 背景 {#i-background}\n\n背景。\n\n## 原则 {#i-principles}\n\n原则。\n\n# 范围 {#scope}"
+
+#: more planted defects: the introduction, chapter 3's lead-in, English documents
+MORE_DEFECTS: list[tuple[str, str, list[Edit], list[Expected]]] = [
+    (
+        "hanging-in-introduction-subdivision",
+        ZH,
+        [
+            ("# 范围 {#scope}", INTRODUCTION),
+            ("背景。", "背景。\n\n### 人口 {#i-population}\n\n人口。\n\n### 政策 {#i-policy}\n\n政策。"),
+        ],
+        [("STRUCT-HANGING", "## 背景", "0.1")],
+    ),
+    (
+        "lone-introduction-subdivision",
+        ZH,
+        [("# 范围 {#scope}", INTRODUCTION), ("## 原则 {#i-principles}\n\n原则。\n\n", "")],
+        [("STRUCT-LONE", "# 引言", None)],
+    ),
+    (
+        "introduction-after-chapters",
+        ZH,
+        [("# 满意度调查表", "# 引言 {.introduction}\n\n社区助餐是居家养老的基础服务。\n\n# 满意度调查表")],
+        [("STRUCT-ORDER", "# 引言", None)],
+    ),
+    (
+        "second-paragraph-before-terms-hangs",
+        ZH,
+        [("下列术语和定义适用于本文件。", "下列术语和定义适用于本文件。\n\n本章的术语按字母顺序排列。")],
+        [("STRUCT-HANGING", "# 术语和定义", "3")],
+    ),
+    (
+        "note-before-subclauses-hangs",
+        ZH,
+        [("# 服务要求 {#ch-service}\n", "# 服务要求 {#ch-service}\n\n注：本章适用于送餐上门服务。\n")],
+        [("STRUCT-HANGING", "# 服务要求", "5")],
+    ),
+    (
+        "hand-typed-number-on-term",
+        ZH,
+        [("## 服务对象 {#t-recipient", "## 3.2 服务对象 {#t-recipient")],
+        [("NUM-MANUAL", "## 3.2 服务对象", "3.2")],
+    ),
+    (
+        "reference-before-the-first-heading",
+        ZH,
+        [("# 前言 {.foreword}", "草案说明见[](#draft-note)。\n\n# 前言 {.foreword}")],
+        [("REF-UNRESOLVED", "草案说明见", None)],
+    ),
+    (
+        "scope-wrong-en",
+        EN,
+        [("# Scope {#scope}", "# Purpose {#scope}")],
+        [("STRUCT-SCOPE", "# Purpose", "1")],
+    ),
+    (
+        "normref-and-terms-swapped-en",
+        EN,
+        [
+            (
+                "# Normative references {#normative-references}",
+                "# Terms and definitions {#terms-and-definitions}",
+            ),
+            (
+                "# Terms and definitions {#terms-and-definitions}\n\nFor",
+                "# Normative references {#normative-references}\n\nFor",
+            ),
+        ],
+        [("STRUCT-NORMREF", "# Terms and definitions", "2"), ("STRUCT-TERMS", "# Normative references", "3")],
+    ),
+    (
+        "hand-typed-number-en",
+        EN,
+        [("## Provider {#c-provider}", "## 4.1 Provider {#c-provider}")],
+        [("NUM-MANUAL", "## 4.1 Provider", "4.1")],
+    ),
+    (
+        "lone-subclause-en",
+        EN,
+        [("## Delivery {#c-delivery}\n\n", "")],
+        [("STRUCT-LONE", "# Requirements", "4")],
+    ),
+    (
+        "empty-annex-en",
+        EN,
+        [("The provider can adapt the form to its services.\n", "")],
+        [("STRUCT-EMPTY", "# Delivery record form", "A")],
+    ),
+    (
+        "term-without-definition-en",
+        EN,
+        [("older person who receives a meal service\n", "")],
+        [("TERM-DEFINITION", "## recipient", "3.2")],
+    ),
+    (
+        "note-requirement-shall-not-en",
+        EN,
+        [
+            (
+                "NOTE Part-time staff are counted by their working hours.",
+                "NOTE 1 Part-time staff shall not be counted.\n\nNOTE 2 Drivers are staff.",
+            )
+        ],
+        [("NOTE-PROVISION", "NOTE 1 Part-time", "4.1")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("base", "edits", "expected"),
+    [pytest.param(base, edits, expected, id=name) for name, base, edits, expected in DEFECTS + MORE_DEFECTS],
+)
+def test_planted_defect_is_found_where_the_spec_says(
+    base: str, edits: list[Edit], expected: list[Expected]
+) -> None:
+    text = case(base)
+    for old, new in edits:
+        text = planted(text, old, new)
+    wanted = sorted(
+        (rule, where if isinstance(where, int) else line_of(text, where), clause)
+        for rule, where, clause in expected
+    )
+    assert sorted(places(text)) == wanted
