@@ -115,7 +115,7 @@ def export_parsed(
         from exports.html import render_standalone
 
         ctx = Context(doc=doc, target="docx", figures=store)
-        data = render_standalone(doc).encode("utf-8")
+        data = render_standalone(doc, ctx).encode("utf-8")
     else:
         from exports.sts import render_sts
 

@@ -17,6 +17,7 @@ import re
 from authoring.document.tree import Block, BlockKind, Section, SectionKind
 from exports import pandoc_ast as pa
 from exports.context import Context
+from exports.figures import figure_name
 from exports.markdown import blocks_from_tokens, inlines, picture_node
 from exports.pandoc_ast import Node
 from exports.tables import caption_inlines, table_from_tokens
@@ -240,14 +241,16 @@ class BodyBuilder:
         ctx = self.ctx
         caption = caption_inlines(ctx, block.label, block.caption)
         picture = picture_node(ctx, block.src or "", pa.text(block.caption or ""), width_mm=120)
+        # a placeholder names the file only when it is a figure reference we would have followed
+        shown = block.src if figure_name(block.src or "") else ""
         if ctx.target == "typst":
             text = typst_string(pa.stringify(caption))
             if picture is None:
-                return [pa.raw_block("typst", f"#std-figure-missing({typst_string(block.src or '')}, {text})")]
+                return [pa.raw_block("typst", f"#std-figure-missing({typst_string(shown)}, {text})")]
             return [pa.raw_block("typst", f"#std-figure({picture['c'][1][1:]}, {text})")]
         if picture is None:
             missing = "图片缺失：" if ctx.zh else "Figure missing: "
-            box = styled(ctx, "Figure Placeholder", [pa.para(pa.text(missing + (block.src or "")))])
+            box = styled(ctx, "Figure Placeholder", [pa.para(pa.text(missing + shown))])
             return box + styled(ctx, "Image Caption", [pa.para(caption)])
         return [
             {"t": "Figure", "c": [pa.attr(block.id or ""), [None, [pa.plain(caption)]], [pa.plain([picture])]]}

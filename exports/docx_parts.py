@@ -42,6 +42,17 @@ def paragraph(style_id: str, text: str = "", *, rule: str | None = None,
     return p
 
 
+def _kind_paragraph(text: str, *, spaced: bool):
+    """团 体 标 准 is letter-spaced (the style's spacing); "Group Standard" is not."""
+    p = paragraph("CoverKind", text, before=60)
+    if not spaced:
+        for run in p.iter(w("r")):
+            rpr = el("rPr")
+            sub(rpr, "spacing", val=0)
+            run.insert(0, rpr)
+    return p
+
+
 def cover_blocks(doc: Document) -> list[str]:
     """The cover page as OOXML paragraphs (GB/T 1.1 layout for a group standard)."""
     lines = cover_lines(doc.meta)
@@ -49,7 +60,7 @@ def cover_blocks(doc: Document) -> list[str]:
     out = [
         to_xml(paragraph("CoverCode", lines["ics"])),
         to_xml(paragraph("CoverCode", lines["ccs"])),
-        to_xml(paragraph("CoverKind", lines["kind"], before=60)),
+        to_xml(_kind_paragraph(lines["kind"], spaced=doc.language != "en")),
         to_xml(paragraph("CoverNumber", lines["number"], rule=None if lines["replaces"] else "bottom")),
     ]
     if lines["replaces"]:

@@ -29,7 +29,7 @@ def text(value: str) -> list[Node]:
         if not part:
             continue
         if part.isspace():
-            if nodes and nodes[-1]["t"] != "Space":
+            if not nodes or nodes[-1]["t"] != "Space":  # a leading space matters after a link or emphasis
                 nodes.append(SPACE)
         else:
             nodes.append({"t": "Str", "c": part})

@@ -51,7 +51,9 @@ _TEMPLATE = r"""
     set par(first-line-indent: 0pt, justify: false)
     text(font: hei, size: @heading-size@, weight: "regular")[#number \ #status \ #title]
   }))
-  heading(level: 1, number + status + title)
+  // the 目次 entry: "附录A（规范性）标题" / "Annex A (informative) Title"
+  let gap = if meta.lang == "zh" { "" } else { " " }
+  heading(level: 1, number + gap + status + gap + title)
 }
 #let std-term-entry(number, term, en) = block(above: 0.9em, below: 0.5em, sticky: true, {
   set par(first-line-indent: 0pt)
@@ -84,7 +86,8 @@ _TEMPLATE = r"""
   linebreak()
   text(font: hei, meta.ccs)
   v(50pt)
-  align(center, text(font: hei, size: @cover-kind-size@, tracking: 12pt, meta.kind))
+  align(center, text(font: hei, size: @cover-kind-size@, tracking: if meta.lang == "zh" { 12pt } else { 0pt },
+    meta.kind))
   v(10pt)
   align(right, text(font: hei, size: @cover-number-size@, meta.number))
   if meta.replaces != "" { align(right, text(size: @body-size@, meta.replaces)) }

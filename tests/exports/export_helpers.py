@@ -1,0 +1,39 @@
+"""Helpers for the export tests: the shared examples, a real PNG, reading DOCX parts."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "exports"
+
+
+def example(name: str) -> str:
+    return (EXAMPLES / f"{name}.md").read_text(encoding="utf-8")
+
+
+def png_bytes(width: int = 320, height: int = 180) -> bytes:
+    """A real PNG (a flow chart stand-in) for figure tests."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((10, 10, width - 10, height - 10), outline="black", width=3)
+    draw.line((10, height // 2, width - 10, height // 2), fill="black", width=2)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def docx_part(data: bytes, name: str) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name).decode("utf-8")
+
+
+def needs(program: str) -> None:
+    if shutil.which(program) is None:
+        pytest.skip(f"{program} is not installed (make test installs it)")
