@@ -165,3 +165,12 @@ def test_diff_text_reproduces_both_texts(old, new):
 def test_tokens_and_sentences_cover_the_text(text):
     assert "".join(tokens(text)) == text
     assert "".join(sentences(text)) == text
+
+
+def test_text_rendering_names_a_moved_clause_by_its_heading_and_both_parents():
+    clause = "## 服务协议 {#c-agreement}\n\n服务机构应与服务对象签订服务协议。\n\n"
+    diff = diff_documents(doc(BASE), doc(BASE.replace(clause, "") + "\n" + clause))
+    text = render_text(diff)
+    assert "移动 (1):" in text
+    assert "2.3 → 3.3  服务协议  [c-agreement]  (ch-basic → ch-process)" in text
+    assert "@@ 2.3 → 3.3 服务协议 [c-agreement]: 移动" in text

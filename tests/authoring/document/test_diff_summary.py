@@ -206,3 +206,16 @@ def test_every_hunk_reproduces_both_revisions_of_its_section(old_body, new_body)
             assert old_text.split("\n", 1)[-1] in old.section(hunk.id).own_source
         if hunk.status is not Status.DELETED:
             assert new_text.split("\n", 1)[-1] in new.section(hunk.id).own_source
+
+
+def test_a_document_grown_from_nothing_lists_every_section_added():
+    diff = diff_documents(parse(""), doc(BASE))
+    assert diff.added[:3] == ["foreword", "scope", "ch-basic"]
+    assert diff.changed == diff.deleted == []
+
+
+def test_text_before_any_heading_is_compared_as_front_matter():
+    diff = diff_documents(parse("无标题的文字。\n"), parse("改过的文字。\n"))
+    [hunk] = diff.hunks
+    assert (hunk.id, hunk.kind) == (None, FRONT_MATTER)
+    assert [op for op in hunk.ops if op[0] != "="] == [("-", "无标题"), ("+", "改过")]
