@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
+
+Severity = Literal["error", "warning"]
 
 #: code → severity, in the order of the spec's table
-SEVERITY: Final[dict[str, str]] = {
+SEVERITY: Final[dict[str, Severity]] = {
     "META-MISSING": "error",
     "META-NUMBER": "error",
     "META-DATES": "error",

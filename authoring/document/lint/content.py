@@ -17,8 +17,8 @@ from .provisions import find_requirements
 _NONSTANDARD = re.compile(r"必须|(?<![A-Za-z])must(?![A-Za-z])", re.IGNORECASE)
 #: the top-level elements whose text holds provisions; the foreword, introduction and bibliography don't
 _NORMATIVE_TOPS = frozenset({SectionKind.CHAPTER, SectionKind.ANNEX})
-#: blocks whose text is no drafting of ours: a term's source, code
-_QUOTED = frozenset({BlockKind.SOURCE, BlockKind.CODE})
+#: blocks whose text is no running prose of the drafters: a term's source, code, TeX
+_QUOTED = frozenset({BlockKind.SOURCE, BlockKind.CODE, BlockKind.FORMULA})
 _DEFINITION_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.LIST, BlockKind.QUOTE, BlockKind.OTHER})
 _ASIDE_NAMES = {BlockKind.NOTE: ("注", "note"), BlockKind.EXAMPLE: ("示例", "example")}
 #: characters quoted either side of an offending word, at most

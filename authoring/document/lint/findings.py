@@ -8,16 +8,12 @@ panel in the user's language) and tests can assert on the data rather than on wo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-from .codes import SEVERITY
+from .codes import SEVERITY, Severity
 from .messages import MESSAGES
 
-Severity = Literal["error", "warning"]
 #: a value for a message template: the same in both languages, or (zh, en)
 Param = str | tuple[str, str]
-
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)

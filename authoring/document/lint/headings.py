@@ -26,11 +26,9 @@ _MANUAL_NUMBER = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-#: after a bare number, a unit or measure word means a quantity ("10 kV", "3 类"), not a clause number
-_QUANTITY = re.compile(
-    r"(?:[kMGmcnμµ]?(?:m|g|s|V|A|W|Hz|Pa|J|N|L|t|B)|℃|°C?|%|‰|h|d|min|倍|个|年|月|日|天|小时|分钟|秒|岁|次|人|名|层|项|类|级|种|位|台|件)"
-    r"(?![A-Za-z])"
-)
+#: after a bare number, a unit symbol means a quantity ("10 kV 开关柜", "1.5 倍额定电流"), not a clause
+#: number; Chinese measure words are left out, as they also begin words (人员, 年度, 项目, 个人)
+_QUANTITY = re.compile(r"(?:[kMGmcnμµ]?(?:m|g|s|V|A|W|Hz|Pa|J|N|L|t|B)|℃|°C?|%|‰|h|d|min|倍)(?![A-Za-z])")
 _DIGITS_ONLY = re.compile(r"[\d.]+")
 
 

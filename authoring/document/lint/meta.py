@@ -34,7 +34,7 @@ def check_front_matter(ctx: LintContext) -> Iterator[Finding]:
 def _from_problem(problem: Problem) -> Finding:
     return Finding(
         problem.code,
-        SEVERITY.get(problem.code, "error"),  # type: ignore[arg-type]
+        SEVERITY.get(problem.code, "error"),
         problem.line,
         None,
         "PROBLEM",

@@ -41,8 +41,9 @@ def check_fixed_chapters(ctx: LintContext) -> Iterator[Finding]:
     """Chapters 1, 2 and 3 are the scope, the normative references and the terms, by their titles."""
     for position, rule, has_title in _FIXED_CHAPTERS:
         chapter = ctx.chapter(position)
-        if chapter is None:
-            yield finding(rule, ctx.doc.body_line, None, "missing")
+        if chapter is None:  # at the last chapter, which the missing one should follow
+            line = ctx.chapters[-1].line if ctx.chapters else ctx.doc.body_line
+            yield finding(rule, line, None, "missing")
         elif not has_title(chapter.title):
             yield finding(rule, chapter.line, chapter.number, "wrong", title=title_of(chapter))
 
