@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from authoring.document.diffing.model import FRONT_MATTER, DiffStats, DocumentDiff, Move, SectionDiff, Status
-from authoring.document.diffing.textdiff import DELETE, INSERT, counts, diff_text
+from authoring.document.diffing.textdiff import DELETE, INSERT, Ops, counts, diff_text
 from authoring.document.tree import Document, Section
 
 #: a section's key: its id and which occurrence of that id it is (ids should be unique; ID-DUPLICATE
@@ -190,7 +190,7 @@ def _hunk(
     before: _Entry | None,
     after: _Entry | None,
     status: Status,
-    ops: list,
+    ops: Ops,
     move: Move | None = None,
 ) -> SectionDiff:
     shown = after or before
