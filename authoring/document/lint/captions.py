@@ -25,4 +25,4 @@ def check_captions(ctx: LintContext) -> Iterator[Finding]:
                     "TABLE-CAPTION", block.line, clause, "empty", id=f"#{block.id}" if block.id else ""
                 )
         elif block.kind is BlockKind.FIGURE and not (block.caption or "").strip():
-            yield finding("FIGURE-CAPTION", block.line, clause, src=block.src or "")
+            yield finding("FIGURE-CAPTION", block.line, clause, src=block.src or "", id=block.id or "fig-…")

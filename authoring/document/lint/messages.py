@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Final
 
-NUMBER_FORMAT_ZH = "如“T/SZAS 12—2025”：T/、团体代号、空格、顺序号、一字线“—”、四位年份"
-NUMBER_FORMAT_EN = 'like "T/SZAS 12—2025": T/, the association code, a space, the sequence number, a dash "—" and the four-digit year'
+NUMBER_FORMAT_ZH = "编号由 T/、团体代号、空格、顺序号、一字线“—”和四位年份组成，如“T/SZAS 12—2025”"
+NUMBER_FORMAT_EN = (
+    'write T/, the association code, a space, the sequence number, a dash "—" and the four-digit year, '
+    'as in "T/SZAS 12—2025"'
+)
 
 #: key → (zh, en)
 MESSAGES: Final[dict[str, tuple[str, str]]] = {
@@ -25,12 +28,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "The cover names no publishing association: add association to the front matter.",
     ),
     "META-NUMBER/number": (
-        "标准编号“{value}”的格式不正确，应写成" + NUMBER_FORMAT_ZH + "。",
-        'The document number "{value}" is malformed; write it ' + NUMBER_FORMAT_EN + ".",
+        "标准编号“{value}”的格式不正确：" + NUMBER_FORMAT_ZH + "。",
+        'The document number "{value}" is malformed: ' + NUMBER_FORMAT_EN + ".",
     ),
     "META-NUMBER/replaces": (
-        "被代替标准编号“{value}”的格式不正确，应写成" + NUMBER_FORMAT_ZH + "。",
-        'The replaced document number "{value}" is malformed; write it ' + NUMBER_FORMAT_EN + ".",
+        "被代替标准编号“{value}”的格式不正确：" + NUMBER_FORMAT_ZH + "。",
+        'The replaced document number "{value}" is malformed: ' + NUMBER_FORMAT_EN + ".",
     ),
     "META-DATES/order": (
         "实施日期 {implement} 早于发布日期 {publish}：实施日期不能早于发布日期，请核对两个日期。",
@@ -154,8 +157,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         'The caption of table "{id}" is empty: write the caption after "Table:".',
     ),
     "FIGURE-CAPTION": (
-        "图“{src}”没有图题：请写成“![图题]({src}){{#fig-…}}”。",
-        'Figure "{src}" has no caption: write it as "![caption]({src}){{#fig-…}}".',
+        "图“{src}”没有图题：请写成“![图题]({src}){{#{id}}}”。",
+        'Figure "{src}" has no caption: write it as "![caption]({src}){{#{id}}}".',
     ),
     # citations
     "ANNEX-UNCITED": (
@@ -164,7 +167,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "TABLE-UNCITED": (
         "正文没有提及{label}“{caption}”：请在正文中用 [](#{id}) 引用这个表。",
-        'The text never refers to {label} "{caption}": cite it with [](#{id}).',
+        '{label} "{caption}" is never referred to in the text: cite it with [](#{id}).',
     ),
     "TABLE-UNCITED/no-id": (
         "这个表没有标识，正文无法引用它：请在表题后加上 {{#tbl-…}}，并在正文中用 [](#tbl-…) 引用。",

@@ -28,6 +28,7 @@ _DESIGNATION = re.compile(
     re.VERBOSE,
 )
 
+_TABLE_NUMBER = re.compile(r"(?:[A-Z]\.)?\d+$")
 _CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/")
 
 
@@ -130,10 +131,18 @@ def check_tables_cited(ctx: LintContext) -> Iterator[Finding]:
                 "TABLE-UNCITED",
                 table.line,
                 placed.section.number,
-                label=table.label or "",
+                label=_table_label(table),
                 caption=table.caption or f"#{table.id}",
                 id=table.id,
             )
+
+
+def _table_label(table: Block) -> tuple[str, str]:
+    """("表A.1", "Table A.1") whatever the document's language; the parser prints only that one."""
+    number = _TABLE_NUMBER.search(table.number or table.label or "")
+    if number is None:
+        return "表", "The table"
+    return f"表{number.group()}", f"Table {number.group()}"
 
 
 def check_normrefs_cited(ctx: LintContext) -> Iterator[Finding]:

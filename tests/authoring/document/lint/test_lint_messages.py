@@ -77,7 +77,7 @@ def test_findings_are_sorted_by_line_then_rule() -> None:
         (
             "TABLE-UNCITED",
             "正文没有提及表1“助餐服务人员配置”",
-            'The text never refers to 表1 "助餐服务人员配置"',
+            'Table 1 "助餐服务人员配置" is never referred to',
         ),
     ],
 )
