@@ -14,10 +14,7 @@ UNREADABLE = 2
 def load(command: str, path: str, lang: str = "en") -> Document | None:
     """Parse `path` (or stdin for "-"); None after printing why it could not be read."""
     try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         return parse(text)
     except DocumentTooLarge as error:
         print(f"stdforge {command}: {path}: {error.message(lang)}", file=sys.stderr)

@@ -79,6 +79,7 @@ class TreeBuilder:
             attrs=attributes.attrs,
             annex_status=self.annex_status(kind, attributes.classes),
             markdown_title=title,
+            attr_line=line if opening.markup.startswith("#") else opening.map[1] - 1,
         )
         if kind is SectionKind.CHAPTER:
             self.chapter_count += 1

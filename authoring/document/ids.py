@@ -86,7 +86,7 @@ def _assign(
 ) -> None:
     if not section.id_explicit:
         section.id = _derive(section, parent, ordinal, allocator)
-        out.append(DerivedId(section.line, section.id, section.title))
+        out.append(DerivedId(section.attr_line or section.line, section.id, section.title))
     for position, child in enumerate(section.children, start=1):
         _assign(child, section, position, allocator, out)
 

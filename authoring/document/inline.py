@@ -35,6 +35,13 @@ def plain_text(content: str, line: int, labels: dict[str, str] | None, refs: lis
 def _replacer(
     content: str, line: int, labels: dict[str, str], refs: list[CrossRef] | None
 ) -> Callable[[re.Match[str]], str]:
+    seen = [0, line]  # position counted up to, and its line: counting from the start each time is O(n²)
+
+    def line_at(position: int) -> int:
+        seen[1] += content.count("\n", seen[0], position)
+        seen[0] = position
+        return seen[1]
+
     def replace(match: re.Match[str]) -> str:
         group = match.lastgroup
         if group == "codetext":
@@ -48,8 +55,7 @@ def _replacer(
                 target = href[1:]
                 label = labels.get(target)
                 if refs is not None:
-                    at = line + content.count("\n", 0, match.start())
-                    refs.append(CrossRef(target=target, text=text, line=at, label=label))
+                    refs.append(CrossRef(target=target, text=text, line=line_at(match.start()), label=label))
                 if not text:
                     return label if label is not None else target
             return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .blockrules import block_parser
 from .builder import TreeBuilder
 from .errors import DocumentTooLarge
@@ -12,6 +14,7 @@ from .numbering import number_document
 from .tree import Block, BlockKind, CrossRef, Document
 
 DEFAULT_MAX_BYTES = 2_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -33,7 +36,11 @@ def with_derived_ids(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 
 def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
-    size = len(text.encode("utf-8", "surrogatepass"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # lone surrogates: not text any tool downstream could write out
+        text = _SURROGATE.sub("\ufffd", text)
+        size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise DocumentTooLarge(size, max_bytes)
     if "\r" in text:

@@ -134,10 +134,7 @@ class _Renderer:
     def note(self, block: Block, anchor: str) -> str:
         css = "note" if block.kind is BlockKind.NOTE else "example"
         label = f'<span class="label">{escape(block.label or "")}</span>'
-        if block.children:
-            body = "".join(self.blocks(block.children, anchor))
-        else:
-            body = self.segments(block)
+        body = "".join(self.blocks(block.children, anchor)) if block.children else self.segments(block)
         return f'<div class="{css}"{_attrs(anchor, block.line)}>{label}{body}</div>'
 
     def list(self, block: Block, anchor: str) -> str:

@@ -125,6 +125,8 @@ class Section:
     own_source: str = ""
     #: the heading text as written (inline Markdown, attributes removed), for render
     markdown_title: str = field(default="", repr=False, compare=False)
+    #: the line where attributes go: the heading line, or a setext heading's last text line
+    attr_line: int = field(default=0, repr=False, compare=False)
 
     @property
     def untitled(self) -> bool:
