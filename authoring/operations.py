@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 import fast_diff_match_patch
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.database import begin_immediate
@@ -274,14 +273,14 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
 
 
 def _lock_for_save(standard: Standard) -> None:
-    """Hold the standard's write lock until the commit; re-read its latest number under it."""
+    """Hold the standard's write lock until the commit and re-read its latest number under it.
+
+    SQLite: `BEGIN IMMEDIATE` takes the database's write lock (SQLAlchemy drops FOR UPDATE there).
+    PostgreSQL: `SELECT … FOR UPDATE` on the standard row; under READ COMMITTED it returns the row as
+    the previous lock holder committed it, so the next number is decided on fresh data.
+    """
     begin_immediate(db.session())
-    db.session.execute(
-        select(Standard)
-        .where(Standard.id == standard.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    db.session.refresh(standard, with_for_update=True)
 
 
 def _add_revision(
