@@ -2,12 +2,13 @@
 
 The scope states what the document covers and notes and examples only inform, so neither may
 require anything (GB/T 1.1—2020, 8.x and 9.x); 必须 and "must" are not provision verbs at all.
+A word in quotation marks is mentioned, not used (注：本文件不用“必须”), so it never counts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..tree import Block, BlockKind, Section, SectionKind
 from .context import LintContext, PlacedBlock, title_of
@@ -24,6 +25,13 @@ _ASIDE_NAMES = {BlockKind.NOTE: ("注", "note"), BlockKind.EXAMPLE: ("示例", "
 #: characters quoted either side of an offending word, at most
 _CONTEXT = 24
 _CLAUSE_ENDS = frozenset("。；;！!？?，,：:\n")
+_SENTENCE_END = re.compile(r"[。；;！!？?]|\.(?=\s)")
+_QUOTATION = re.compile(r"“[^“”]*”|‘[^‘’]*’|「[^「」]*」|『[^『』]*』|\"[^\"\n]*\"")
+#: what a scope says the document does (GB/T 1.1—2020, 8.3; ISO/IEC Directives Part 2, 14)
+_CONTENT_VERB = re.compile(
+    r"规定了|确立了|给出了|提供了|描述了|界定了|specifies|establishes|gives|provides|describes|defines",
+    re.IGNORECASE,
+)
 
 
 def line_at(block: Block, offset: int) -> int:
@@ -45,13 +53,24 @@ def excerpt(text: str, start: int, end: int) -> str:
     return ("…" if cut_before else "") + quoted + ("…" if cut_after else "")
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of text in quotation marks: a word quoted (“必须”, "shall") is mentioned, not used."""
+    return [match.span() for match in _QUOTATION.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
 def check_scope(ctx: LintContext) -> Iterator[Finding]:
+    """Requirements in the scope, except inside its description of the content ("本文件规定了服务机构应
+    具备的条件", "This document specifies requirements that providers shall meet")."""
     scope = ctx.scope_chapter
     if scope is None:
         return
     for placed in ctx.text_blocks():
         if placed.top is scope and placed.aside is None and placed.block.kind not in _QUOTED:
-            yield from _requirements(placed, "SCOPE-PROVISION")
+            yield from _requirements(placed, "SCOPE-PROVISION", skip=_describes_content)
 
 
 def check_notes(ctx: LintContext) -> Iterator[Finding]:
@@ -60,9 +79,23 @@ def check_notes(ctx: LintContext) -> Iterator[Finding]:
             yield from _requirements(placed, "NOTE-PROVISION", kind=_ASIDE_NAMES[placed.aside])
 
 
-def _requirements(placed: PlacedBlock, rule: str, **params: tuple[str, str]) -> Iterator[Finding]:
+def _describes_content(text: str, position: int) -> bool:
+    """Whether the sentence up to `position` says what the document specifies, gives, describes."""
+    sentence_start = max((match.end() for match in _SENTENCE_END.finditer(text, 0, position)), default=0)
+    return _CONTENT_VERB.search(text, sentence_start, position) is not None
+
+
+def _requirements(
+    placed: PlacedBlock,
+    rule: str,
+    skip: Callable[[str, int], bool] | None = None,
+    **params: tuple[str, str],
+) -> Iterator[Finding]:
     block = placed.block
+    quoted = quoted_spans(block.text)
     for provision in find_requirements(block.text):
+        if _inside(quoted, provision.start) or (skip is not None and skip(block.text, provision.start)):
+            continue
         yield finding(
             rule,
             line_at(block, provision.start),
@@ -78,7 +111,10 @@ def check_nonstandard_verbs(ctx: LintContext) -> Iterator[Finding]:
         block = placed.block
         if placed.top.kind not in _NORMATIVE_TOPS or block.kind in _QUOTED:
             continue
+        quoted = quoted_spans(block.text)
         for match in _NONSTANDARD.finditer(block.text):
+            if _inside(quoted, match.start()):
+                continue
             yield finding(
                 "VERB-NONSTANDARD",
                 line_at(block, match.start()),

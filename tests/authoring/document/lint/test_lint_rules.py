@@ -479,6 +479,36 @@ CLEAN: list[tuple[str, str, list[Edit]]] = [
         ],
     ),
     (
+        "scope-describing-what-parties-shall-do",
+        ZH,
+        [
+            (
+                "本文件规定了社区助餐服务的基本要求和服务要求",
+                "本文件规定了服务机构应具备的基本条件和应遵守的服务要求",
+            )
+        ],
+    ),
+    (
+        "scope-describing-what-parties-shall-do-en",
+        EN,
+        [
+            (
+                "specifies requirements for meal services",
+                "specifies requirements that providers shall meet for meal services",
+            )
+        ],
+    ),
+    (
+        "quoted-words-are-mentioned-not-used",
+        ZH,
+        [
+            (
+                "注：服务对象通常居住在服务机构所在的社区。",
+                "注：本文件不用“必须”，要求用“应”表示，如“送餐应及时”。",
+            )
+        ],
+    ),
+    (
         "permission-in-scope-is-no-requirement",
         ZH,
         [("适用于为老年人提供的助餐服务。", "适用于为老年人提供的助餐服务，其他服务可参照使用。")],
