@@ -103,7 +103,7 @@ _DUI_ACTION = re.compile(r"进行|作出|做出|加以|予以|实施|开展|采�
 
 _CANDIDATES_ZH = re.compile(r"[应宜可能必]")
 _CANDIDATES_REQUIREMENT_ZH = re.compile(r"应")
-#: a window for segmentation ends at punctuation, white space or a Latin letter/digit run boundary
+#: a window for segmentation ends at punctuation or white space
 _CLAUSE_BREAK = re.compile(r"[\s。；;！!？?，,：:、（）()\[\]【】《》“”\"'‘’…—]")
 _WINDOW = 8
 
@@ -185,8 +185,8 @@ def _classify(token: str, at: int, after: str) -> tuple[ProvisionKind, str, int]
     if prefix in ("", "不") or all(char in _ADVERBS for char in prefix):
         verb = "不应" if prefix.endswith("不") else "应"
         return ProvisionKind.REQUIREMENT, verb, at - len(verb) + 1
-    if len(prefix) >= 2 and at == len(token) - 1:
-        return ProvisionKind.REQUIREMENT, "应", at  # 教师应: a noun glued to the verb
+    if len(token) == 3 and at == 2:
+        return ProvisionKind.REQUIREMENT, "应", at  # 教师应: a noun glued to the verb (not 一呼百应)
     return None
 
 

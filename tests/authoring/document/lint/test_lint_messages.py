@@ -104,3 +104,11 @@ def test_a_parser_problem_keeps_its_own_text() -> None:
     (found,) = [f for f in findings(text) if f.rule == "META-MISSING"]
     assert found.line == 4
     assert found.message("zh") and found.message("en") != found.message("zh")
+
+
+def test_only_runs_the_named_rules() -> None:
+    from authoring.document import parse
+    from authoring.document.lint import lint
+
+    found = lint(parse(BROKEN), only={"VERB-NONSTANDARD"})
+    assert [f.rule for f in found] == ["VERB-NONSTANDARD"]
