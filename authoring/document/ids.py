@@ -126,8 +126,13 @@ def write_ids(text: str, derived: list[DerivedId]) -> str:
     return newline.join(lines)
 
 
+_ATX_CLOSING = re.compile(r"[ \t]+#+[ \t]*$")
+
+
 def _with_id(line: str, section_id: str) -> str:
     stripped = line.rstrip()
+    if stripped.startswith("#"):
+        stripped = _ATX_CLOSING.sub("", stripped)  # `## 标题 ##`: the id goes where the closing #s were
     title, attributes = split_attributes(stripped)
     if stripped.endswith("}") and (attributes.classes or attributes.attrs) and attributes.id is None:
         brace = stripped.rfind("{")

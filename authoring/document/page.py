@@ -38,8 +38,8 @@ a.xref{color:inherit}
 """
 
 _WORDS = {
-    "zh": {"outline": "目次", "group": "团体标准"},
-    "en": {"outline": "Contents", "group": "Group standard"},
+    "zh": {"outline": "目次", "group": "团体标准", "replaces": "代替"},
+    "en": {"outline": "Contents", "group": "Group standard", "replaces": "Replaces"},
 }
 
 
@@ -52,7 +52,8 @@ def page(doc: Document, body: str, *, lang: str) -> str:
     if meta.number:
         cover.append(f'<div class="number">{escape(meta.number)}</div>')
     if meta.replaces:
-        cover.append(f'<div class="number">{escape("、".join(meta.replaces))}</div>')
+        replaced = "、".join(meta.replaces)
+        cover.append(f'<div class="number">{escape(words["replaces"])} {escape(replaced)}</div>')
     cover.append(f"<h1>{escape(meta.title_zh or '')}</h1>")
     if meta.title_en:
         cover.append(f'<div class="title-en" lang="en">{escape(meta.title_en)}</div>')

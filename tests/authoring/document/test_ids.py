@@ -85,3 +85,8 @@ def test_derived_ids_lists_what_was_chosen_with_lines():
 def test_explicit_duplicates_are_kept_for_lint_to_report(doc_of):
     doc = doc_of("# 甲 {#x}\n\n文。\n\n# 乙 {#x}\n\n文。\n")
     assert ids(doc) == ["x", "x"]
+
+
+def test_closing_hashes_make_way_for_the_id():
+    written = with_derived_ids(standard("# 范围 #\n\n文。\n"))
+    assert "# 范围 {#scope}\n" in written

@@ -166,3 +166,14 @@ def test_annex_status(community_care, en_sample):
 
 def test_english_sample_titles_make_foreword_and_bibliography(en_sample):
     assert kinds(en_sample)[0] == "foreword" and kinds(en_sample)[-1] == "bibliography"
+
+
+def test_caption_written_before_the_table_is_attached(doc_of):
+    doc = doc_of("# 范围\n\nTable: 在前 {#tbl-a}\n\n|a|b|\n|-|-|\n|1|2|\n")
+    (table,) = doc.sections[0].blocks
+    assert (table.kind, table.caption, table.id) == (BlockKind.TABLE, "在前", "tbl-a")
+
+
+def test_caption_line_without_a_table_stays_a_paragraph(doc_of):
+    doc = doc_of("# 范围\n\nTable: 孤立\n\n正文。\n")
+    assert [b.kind for b in doc.sections[0].blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
