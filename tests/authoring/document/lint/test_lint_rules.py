@@ -576,6 +576,29 @@ MORE_DEFECTS: list[tuple[str, str, list[Edit], list[Expected]]] = [
         [("REF-UNRESOLVED", "草案说明见", None)],
     ),
     (
+        "unresolved-reference-on-a-paragraphs-second-line",
+        ZH,
+        [
+            (
+                "健康证明，人员配置应符合[](#tbl-staff)的规定。",
+                "健康证明，\n人员配置应符合[](#tbl-staf)的规定。",
+            )
+        ],
+        [("REF-UNRESOLVED", "人员配置应符合[](#tbl-staf)", "4.2"), ("TABLE-UNCITED", "| 岗位 |", "4.2")],
+    ),
+    (
+        "unresolved-reference-in-a-table-cell",
+        ZH,
+        [("| 厨师 | 不少于1名 |", "| 厨师 | 见[](#nowhere) |")],
+        [("REF-UNRESOLVED", "[](#nowhere)", "4.2")],
+    ),
+    (
+        "must-in-a-table-cell",
+        ZH,
+        [("| 送餐员 | 每30名服务对象不少于1名 |", "| 送餐员 | 必须持证上岗 |")],
+        [("VERB-NONSTANDARD", "必须持证上岗", "4.2")],
+    ),
+    (
         "scope-wrong-en",
         EN,
         [("# Scope {#scope}", "# Purpose {#scope}")],
