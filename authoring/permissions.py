@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from accounts.models import Organisation, Role, User
 from accounts.permissions import Actor, role_in
 from authoring.models import Revision, Standard
-from extensions import db
+from extensions import db, login_manager
 
 
 def _user(actor: Actor) -> User | None:
@@ -71,9 +71,15 @@ def load_association(org_id: int, actor: Actor) -> Organisation:
 
 
 def load_standard(standard_id: int, actor: Actor) -> Standard:
-    """The standard if `actor` may read it; 404 otherwise (also when it does not exist)."""
+    """The standard if `actor` may read it; 404 otherwise (also when it does not exist).
+
+    Someone not logged in is sent to the login page instead, for every id alike: a member who
+    follows a link to a draft gets to it after logging in, and nobody learns which ids exist.
+    """
     standard = db.session.get(Standard, standard_id)
     if standard is None or not can_view_standard(actor, standard):
+        if _user(actor) is None:
+            abort(login_manager.unauthorized())
         abort(404)
     return standard
 

@@ -307,8 +307,8 @@ def preview(standard_id: int) -> ResponseReturnValue:
             ),
             413,
         )
-    payload = request.get_json(silent=True)
-    text = payload.get("text") if isinstance(payload, dict) else None
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    text = payload.get("text") if payload is not None else None
     if not isinstance(text, str):
         return _json_error(_("The preview request was incomplete."), 400)
     try:

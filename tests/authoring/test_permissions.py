@@ -1,0 +1,124 @@
+"""Who may open which authoring page: role × route × own/other association → HTTP status.
+
+Each association side of the matrix world gets three standards: one in drafting (its drafter on the
+drafting group), one in consultation (frozen: read view for everyone) and one published (public).
+The editor answers a reader who may not edit with a redirect to the read view (302), a POST with 403.
+"""
+
+from __future__ import annotations
+
+import pytest
+from permission_matrix import ROLES, Matrix, Route, Side, World, cells, everyone, own_members
+
+from accounts.database import utcnow
+from authoring import operations
+from authoring.models import Stage
+from extensions import db
+
+
+def _add_standards(world: World, side: Side) -> None:
+    for name, stage in (
+        ("standard", Stage.DRAFTING),
+        ("frozen", Stage.CONSULTATION),
+        ("published", Stage.PUBLISHED),
+    ):
+        standard = operations.create_standard(
+            side.org,
+            side.people["secretariat"],
+            title_zh=f"{side.org.name}的标准",
+            title_en=None,
+            committee=None,
+            drafters=[side.membership("drafter")],
+            text=None,
+            now=utcnow(),
+        )
+        standard.stage = stage.value
+        side.extra[name] = standard
+    db.session.commit()
+
+
+if _add_standards not in Matrix.setups:
+    Matrix.setups.append(_add_standards)
+
+
+def _text(world: World, side: Side) -> dict[str, str]:
+    """The current text unchanged: a permitted save answers "nothing changed" and redirects."""
+    return {"text": side.standard.latest_revision().text, "base_revision": "1", "message": ""}
+
+
+def _published(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES}
+
+
+#: a logged-in reader who may not edit is redirected to the read view
+EDITOR = own_members(200, member=302, admin=302)
+EDIT_POST = own_members(302, member=403, admin=403)
+READER = own_members(200)
+
+ROUTES = [
+    Route("standards list", "GET", lambda w, s: f"/associations/{s.org.id}/standards", READER),
+    Route(
+        "new standard page",
+        "GET",
+        lambda w, s: f"/associations/{s.org.id}/standards/new",
+        own_members(200, drafter=403, member=403, admin=403),
+    ),
+    Route(
+        "create standard",
+        "POST",
+        lambda w, s: f"/associations/{s.org.id}/standards/new",
+        own_members(302, drafter=403, member=403, admin=403),
+        data=lambda w, s: {"title_zh": "新标准"},
+    ),
+    Route("standard page", "GET", lambda w, s: f"/standards/{s.standard.id}", READER),
+    Route("revision page", "GET", lambda w, s: f"/standards/{s.standard.id}/revisions/1", READER),
+    Route("revision source", "GET", lambda w, s: f"/standards/{s.standard.id}/revisions/1.md", READER),
+    Route("history", "GET", lambda w, s: f"/standards/{s.standard.id}/history", READER),
+    Route("diff", "GET", lambda w, s: f"/standards/{s.standard.id}/diff?old=1&new=1", READER),
+    Route("editor", "GET", lambda w, s: f"/standards/{s.standard.id}/edit", EDITOR),
+    Route("save", "POST", lambda w, s: f"/standards/{s.standard.id}/save", EDIT_POST, data=_text),
+    Route(
+        "preview",
+        "POST",
+        lambda w, s: f"/standards/{s.standard.id}/preview",
+        own_members(200, member=403, admin=403),
+        data=_text,
+    ),
+    Route("restore", "POST", lambda w, s: f"/standards/{s.standard.id}/revisions/1/restore", EDIT_POST),
+    # in consultation the text is frozen: everyone reads, nobody edits
+    Route("editor in consultation", "GET", lambda w, s: f"/standards/{s.frozen.id}/edit", own_members(302)),
+    Route(
+        "save in consultation",
+        "POST",
+        lambda w, s: f"/standards/{s.frozen.id}/save",
+        own_members(403),
+        data=_text,
+    ),
+    # published: the public reads it, in any organisation
+    Route(
+        "published standard",
+        "GET",
+        lambda w, s: f"/standards/{s.published.id}",
+        _published(200),
+        expect_other=_published(200),
+    ),
+    Route(
+        "published history",
+        "GET",
+        lambda w, s: f"/standards/{s.published.id}/history",
+        _published(200),
+        expect_other=_published(200),
+    ),
+    Route(
+        "editor of published",
+        "GET",
+        lambda w, s: f"/standards/{s.published.id}/edit",
+        everyone(302),
+        expect_other=everyone(302),
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
+def test_permission(cell, matrix):
+    cell.check(matrix)
