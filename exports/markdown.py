@@ -92,11 +92,24 @@ def _soft_breaks(nodes: list[Node]) -> list[Node]:
     return out
 
 
+#: characters that may start inline markup (or an entity, an escape, a hard break); most Chinese
+#: paragraphs have none, and skip markdown-it entirely
+_MARKUP = re.compile(r"[\\`*_\[\]!<>&$~^]|  \n")
+
+
 def inlines(ctx: Context, source: str) -> list[Node]:
     """Inline Markdown → pandoc inlines, references resolved."""
-    if not source.strip():
+    source = source.strip()
+    if not source:
         return []
-    tokens = parser().parseInline(source.strip())
+    if _MARKUP.search(source) is None:
+        nodes: list[Node] = []
+        for index, line in enumerate(source.split("\n")):
+            if index:
+                nodes.append(pa.SOFT_BREAK)
+            nodes.extend(pa.text(line.strip()))
+        return _soft_breaks(nodes)
+    tokens = parser().parseInline(source)
     children = tokens[0].children if tokens else []
     return convert_inline(ctx, children or [])
 

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from authoring.document.tree import Document, SectionKind
@@ -28,6 +29,8 @@ REQUIRED_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 FONT_PATH_VARIABLE = "STDFORGE_FONT_PATHS"
 
 _FRONT = (SectionKind.FOREWORD, SectionKind.INTRODUCTION)
+#: parallel pandoc runs for a long document (each is sandboxed and capped like any other)
+PANDOC_WORKERS = min(4, os.cpu_count() or 1)
 
 
 def font_paths(extra: list[str] | None = None) -> list[str]:
@@ -70,13 +73,37 @@ def typst_ast(doc: Document, ctx: Context) -> dict:
     return pa.document(blocks)
 
 
+def _chunks(blocks: list[dict], count: int) -> list[list[dict]]:
+    """Split top-level blocks into about `count` runs, never inside a `#std-…[` … `]` wrapper."""
+    target = max(1, len(blocks) // count)
+    chunks: list[list[dict]] = [[]]
+    depth = 0
+    for block in blocks:
+        chunks[-1].append(block)
+        if block["t"] == "RawBlock":
+            code = block["c"][1]
+            depth += code.endswith("[") - (code == "]")
+        if depth == 0 and len(chunks[-1]) >= target and len(chunks) < count:
+            chunks.append([])
+    return [c for c in chunks if c]
+
+
 def typst_source(doc: Document, ctx: Context, workdir: Path) -> str:
-    body = run_pandoc(
-        ["-f", "json", "-t", "typst", "--wrap=none"],
-        stdin=json.dumps(typst_ast(doc, ctx), ensure_ascii=False).encode("utf-8"),
-        cwd=workdir,
-    ).decode("utf-8")
-    return template() + "\n" + body
+    """pandoc's Typst for our AST; a long document is converted in parallel halves (pandoc runs one
+    core; the halves are independent, since every raw wrapper is closed within its half)."""
+    ast = typst_ast(doc, ctx)
+    parts = _chunks(ast["blocks"], PANDOC_WORKERS if len(ast["blocks"]) > 400 else 1)
+
+    def convert(blocks: list[dict]) -> str:
+        payload = json.dumps(pa.document(blocks), ensure_ascii=False).encode("utf-8")
+        return run_pandoc(["-f", "json", "-t", "typst", "--wrap=none"], stdin=payload, cwd=workdir).decode("utf-8")
+
+    if len(parts) == 1:
+        bodies = [convert(parts[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            bodies = list(pool.map(convert, parts))
+    return template() + "\n" + "\n".join(bodies)
 
 
 def typst_inputs(doc: Document) -> dict[str, str]:
