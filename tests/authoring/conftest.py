@@ -91,10 +91,15 @@ def make_standard(
     return factory
 
 
-def save_json(client: Any, standard_id: int, text: str, base: int, message: str = "") -> Any:
+def _save_json(client: Any, standard_id: int, text: str, base: int, message: str = "") -> Any:
     """POST the editor's JSON save; returns the response."""
     return client.post(
         f"/standards/{standard_id}/save",
         json={"text": text, "base_revision": base, "message": message},
         headers={"Accept": "application/json"},
     )
+
+
+@pytest.fixture
+def save_json() -> Callable[..., Any]:
+    return _save_json
