@@ -73,7 +73,7 @@ class _IdAllocator:
 def assign_ids(document: Document) -> list[DerivedId]:
     """Give every section without an explicit id a derived one; explicit ids are never changed."""
     taken = {s.id for s in document.walk() if s.id_explicit}
-    taken.update(b.id for s in document.walk() for b in s.all_blocks() if b.id)
+    taken.update(b.id for s in document.walk() for top in s.blocks for b in top.walk() if b.id)
     allocator = _IdAllocator(taken)
     derived: list[DerivedId] = []
     for section in document.sections:

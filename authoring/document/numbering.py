@@ -74,9 +74,10 @@ def number_document(document: Document) -> None:
     for section in document.walk():
         if section.id and section.label is not None:
             labels.setdefault(section.id, section.label)
-        for block in section.all_blocks():
-            if block.id and block.label is not None:
-                labels.setdefault(block.id, block.label)
+        for top in section.blocks:
+            for block in top.walk():
+                if block.id and block.label is not None:
+                    labels.setdefault(block.id, block.label)
     document.labels = labels
 
 
