@@ -1,4 +1,4 @@
-"""The YAML front matter (the cover): split off the body, read without type guessing, validated.
+"""The YAML front matter (the cover), as the front-matter block rule hands it over: read without type guessing, validated.
 
 Every scalar is read as text (no YAML 1.1 guessing: `ics: 03.080` stays "03.080", `language: no` stays
 "no"), so the validation below decides types and reports wrong ones as Problems with the key's line.
@@ -28,26 +28,11 @@ _TextLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_FENCE_OPEN = re.compile(r"---[ \t]*\n")
-_FENCE_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.M)
 #: T/ + association code + space + sequence + dash + year; any dash accepted, — (U+2014) kept
 NUMBER_RE = re.compile(r"T/([A-Z0-9]{2,12}) ([0-9]{1,5})[-–—]([0-9]{4})")
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DEGREES = ("IDT", "MOD", "NEQ")
-
-
-def split_front_matter(text: str) -> tuple[str | None, int]:
-    """The YAML text (None when absent) and the 1-based line where the body starts."""
-    if not text.startswith("---") or not _FENCE_OPEN.match(text):
-        return None, 1
-    start = text.index("\n") + 1
-    close = _FENCE_CLOSE.search(text, start)
-    if close is None:
-        return None, 1
-    yaml_text = text[start : close.start()]
-    body_line = text.count("\n", 0, close.start()) + 2
-    return yaml_text, body_line
 
 
 def normalise_number(value: str) -> str | None:

@@ -65,7 +65,6 @@ def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, 
 def inline_markdown() -> MarkdownIt:
     """The markdown-it used for the inline pass of render (block structure comes from parse)."""
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20})
-    md.enable("table")
     dollarmath_plugin(md, allow_labels=False, allow_space=True, allow_digits=False, double_inline=True)
     md.inline.ruler.before("link", "footnote_mark", _footnote_ref)
     md.validateLink = lambda url: safe_url(url)  # type: ignore[method-assign]
