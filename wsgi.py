@@ -276,7 +276,8 @@ def _register_pages(app: Flask) -> None:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; `test_config` overrides the environment (tests, scripts)."""
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = os.environ.get("INSTANCE_PATH") or None  # must be absolute; default ./instance
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     _load_config(app, test_config)
     _init_extensions(app)
     _register_packages(app)

@@ -98,7 +98,9 @@ def test_a_copied_session_cookie_stops_working_after_logout(app: Flask, client, 
     assert response.location.startswith("/login")
 
 
-def test_a_copied_session_cookie_stops_working_after_a_password_change(app: Flask, client, make_user, login, password):
+def test_a_copied_session_cookie_stops_working_after_a_password_change(
+    app: Flask, client, make_user, login, password
+):
     login(client, make_user())
     stolen = _session_cookie(client)
     response = client.post(

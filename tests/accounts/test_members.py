@@ -1,0 +1,125 @@
+"""A secretariat manages its members in the browser; nobody else does, and other associations see 404."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from accounts import operations
+from accounts.models import Membership, Role
+
+
+@pytest.fixture
+def association(make_org):
+    return make_org(name="深圳市养老服务业协会", code="SZYL")
+
+
+@pytest.fixture
+def secretariat(association, make_member):
+    return make_member(association, Role.SECRETARIAT, name="陈秘书")
+
+
+def test_the_organisation_page_lists_the_members(client, login, association, secretariat, make_member):
+    make_member(association, Role.MEMBER, name="张一")
+    login(client, secretariat)
+    page = client.get(f"/orgs/{association.id}").get_data(as_text=True)
+    assert "深圳市养老服务业协会" in page
+    assert "张一" in page and "陈秘书" in page
+    assert "管理成员" in page
+
+
+def test_a_member_sees_the_page_without_the_management_link(client, login, association, make_member):
+    login(client, make_member(association, Role.MEMBER))
+    page = client.get(f"/orgs/{association.id}").get_data(as_text=True)
+    assert "管理成员" not in page
+    assert client.get(f"/orgs/{association.id}/members").status_code == 403
+
+
+def test_secretariat_changes_role_voting_and_weight(client, login, association, secretariat, make_member, db):
+    member = make_member(association, Role.MEMBER)
+    membership = member.membership_in(association)
+    login(client, secretariat)
+    prefix = f"m{membership.id}-"
+    response = client.post(
+        f"/orgs/{association.id}/members/{membership.id}",
+        data={prefix + "role": "drafter", prefix + "weight": "2"},  # voting unticked
+    )
+    assert response.status_code == 302
+    db.session.refresh(membership)
+    assert (membership.role, membership.voting, membership.weight) == (Role.DRAFTER, False, 2)
+
+
+def test_secretariat_removes_a_member(client, login, association, secretariat, make_member, db):
+    member = make_member(association, Role.MEMBER)
+    membership_id = member.membership_in(association).id
+    login(client, secretariat)
+    assert client.post(f"/orgs/{association.id}/members/{membership_id}/remove").status_code == 302
+    assert db.session.get(Membership, membership_id) is None
+    assert "已不再是本组织成员" in client.get(f"/orgs/{association.id}/members").get_data(as_text=True)
+
+
+def test_the_last_secretariat_cannot_be_removed_or_demoted(client, login, association, secretariat, db):
+    membership = secretariat.membership_in(association)
+    login(client, secretariat)
+    client.post(f"/orgs/{association.id}/members/{membership.id}/remove")
+    prefix = f"m{membership.id}-"
+    client.post(
+        f"/orgs/{association.id}/members/{membership.id}",
+        data={prefix + "role": "member", prefix + "weight": "1"},
+    )
+    db.session.refresh(membership)
+    assert membership.role == Role.SECRETARIAT
+    assert "协会至少需要一名秘书处成员" in client.get(f"/orgs/{association.id}/members").get_data(
+        as_text=True
+    )
+
+
+def test_another_associations_membership_id_is_not_found(
+    client, login, association, secretariat, make_org, make_member, db
+):
+    other = make_org()
+    stranger = make_member(other, Role.MEMBER)
+    stranger_membership = stranger.membership_in(other)
+    login(client, secretariat)
+    # the secretariat's own organisation in the URL, another one's membership id
+    assert client.post(f"/orgs/{association.id}/members/{stranger_membership.id}/remove").status_code == 404
+    # another organisation's id in the URL
+    assert client.get(f"/orgs/{other.id}").status_code == 404
+    assert client.get(f"/orgs/{other.id}/members").status_code == 404
+    assert client.post(f"/orgs/{other.id}/members/{stranger_membership.id}/remove").status_code == 404
+    assert db.session.get(Membership, stranger_membership.id) is not None
+
+
+def test_an_unknown_organisation_is_not_found(client, login, secretariat):
+    login(client, secretariat)
+    assert client.get("/orgs/99999").status_code == 404
+
+
+def test_the_administrator_manages_any_organisation(client, login, association, make_user):
+    login(client, make_user(is_admin=True))
+    assert client.get(f"/orgs/{association.id}/members").status_code == 200
+
+
+def test_operations_refuse_an_actor_without_the_right(association, make_member):
+    drafter = make_member(association, Role.DRAFTER)
+    member = make_member(association, Role.MEMBER)
+    with pytest.raises(operations.NotAllowed):
+        operations.remove_member(drafter, member.membership_in(association))
+
+
+def test_desk_lists_my_organisations_and_roles(
+    client, login, association, make_member, make_org, make_membership
+):
+    agency = make_org("agency", name="深圳市市场监督管理局")
+    user = make_member(association, Role.MEMBER)
+    make_membership(user, agency, Role.REVIEWER)
+    login(client, user)
+    page = client.get("/").get_data(as_text=True)
+    assert "深圳市养老服务业协会" in page and "深圳市市场监督管理局" in page
+    assert "审查员" in page and "成员" in page
+    assert "目前没有待办事项" in page
+
+
+def test_members_query_by_org(db, association, make_member):
+    make_member(association)
+    assert db.session.scalar(select(Membership).where(Membership.org_id == association.id)) is not None

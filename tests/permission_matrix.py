@@ -1,0 +1,215 @@
+"""The permission matrix harness: role × route × own/other organisation → expected HTTP status.
+
+Every package lists its routes as `Route` entries and runs them with `cells()` and the `matrix`
+fixture (tests/conftest.py), e.g. in tests/workflow/test_permissions.py:
+
+    from permission_matrix import Route, cells, own_members
+
+    ROUTES = [
+        Route("ballot page", "GET", lambda w, side: f"/ballots/{side.ballot.id}",
+              own_members(200, reviewer=404)),
+    ]
+
+    @pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
+    def test_permission(cell, matrix):
+        cell.check(matrix)
+
+The world: two associations ("own" and "other") each with a secretariat, a drafter and a voting
+member (and one open invitation); a government agency with a reviewer; the platform administrator;
+an outsider with no membership; and the anonymous visitor. The acting users are the "own"
+association's people (plus reviewer, admin, outsider); `side` is the organisation named in the URL.
+A package that needs more in the world (a standard, a ballot) adds it with a `matrix_setup` hook:
+`Matrix.setups.append(fn)` where `fn(world, side)` sets attributes on `side`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from accounts.models import Organisation, Role, User
+
+#: who acts, in the order the matrix lists them
+ROLES = ("anonymous", "outsider", "secretariat", "drafter", "member", "reviewer", "admin")
+#: the organisation named in the URL
+SIDES = ("own", "other")
+
+
+def own_members(status: int, **overrides: int) -> dict[str, int]:
+    """Expected statuses in the own organisation: its members get `status`, strangers 404, admin as members.
+
+    `overrides` per role, e.g. own_members(200, drafter=403, member=403).
+    """
+    expected = {
+        "anonymous": 302,
+        "outsider": 404,
+        "secretariat": status,
+        "drafter": status,
+        "member": status,
+        "reviewer": 404,
+        "admin": status,
+    }
+    expected.update(overrides)
+    return expected
+
+
+def everyone(status: int, anonymous: int = 302) -> dict[str, int]:
+    """Expected statuses for a route every logged-in user may open (anonymous: to the login page)."""
+    return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
+
+
+@dataclass
+class Side:
+    """An organisation in the world and its people; packages add their objects as attributes."""
+
+    org: Organisation
+    people: dict[str, User] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def membership(self, role: str) -> Any:
+        return self.people[role].membership_in(self.org)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["extra"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class World:
+    own: Side
+    other: Side
+    agency: Side
+    actors: dict[str, User | None]
+
+    def side(self, name: str) -> Side:
+        return self.own if name == "own" else self.other
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the matrix; `path(world, side)` builds the URL naming `side`'s organisation."""
+
+    name: str
+    method: str
+    path: Callable[[World, Side], str]
+    #: role → status when the URL names the actors' own association
+    expect: Mapping[str, int]
+    #: role → status for the other association; None: admin as in `expect`, anonymous 302, all others 404
+    expect_other: Mapping[str, int] | None = None
+    #: form data for POST routes
+    data: Callable[[World, Side], dict[str, Any]] | None = None
+    #: False for routes that name no organisation (only "own" cells are made)
+    scoped: bool = True
+
+    def expected(self, role: str, side: str) -> int:
+        if side == "own":
+            return self.expect[role]
+        if self.expect_other is not None:
+            return self.expect_other[role]
+        return {"anonymous": 302, "admin": self.expect["admin"]}.get(role, 404)
+
+
+@dataclass(frozen=True)
+class Cell:
+    route: Route
+    role: str
+    side: str
+
+    def __str__(self) -> str:
+        return f"{self.route.name}-{self.role}-{self.side}"
+
+    def check(self, matrix: Matrix) -> None:
+        client = matrix.client_as(self.role)
+        side = matrix.world.side(self.side)
+        path = self.route.path(matrix.world, side)
+        data = self.route.data(matrix.world, side) if self.route.data else None
+        response = client.open(path, method=self.route.method, data=data)
+        expected = self.route.expected(self.role, self.side)
+        assert response.status_code == expected, (
+            f"{self.role} {self.route.method} {path} ({self.side} organisation): "
+            f"{response.status_code}, expected {expected}"
+        )
+        if self.role == "anonymous" and expected == 302:
+            assert response.location.startswith("/login"), response.location
+
+
+def cells(routes: list[Route]) -> list[Cell]:
+    """Every (route, role, side) cell, as pytest parameters."""
+    return list(_cells(routes))
+
+
+def _cells(routes: list[Route]) -> Iterator[Cell]:
+    for route in routes:
+        for role in ROLES:
+            for side in SIDES if route.scoped else ("own",):
+                yield Cell(route, role, side)
+
+
+class Matrix:
+    """The world of one test, and clients logged in as each of its actors."""
+
+    #: hooks `fn(world, side)` that packages add to put their objects into each association side
+    setups: ClassVar[list[Callable[[World, Side], None]]] = []
+
+    def __init__(
+        self, app: Any, factories: Mapping[str, Callable[..., Any]], login: Callable[..., Any]
+    ) -> None:
+        self.app = app
+        self.login = login
+        self.world = build_world(factories)
+        for setup in self.setups:
+            for side in (self.world.own, self.world.other):
+                setup(self.world, side)
+
+    def client_as(self, role: str) -> Any:
+        client = self.app.test_client()
+        user = self.world.actors[role]
+        if user is not None:
+            response = self.login(client, user)
+            assert response.status_code == 302, f"could not log in as {role}"
+        return client
+
+
+def build_world(factories: Mapping[str, Callable[..., Any]]) -> World:
+    from accounts import operations
+    from accounts.database import utcnow
+    from extensions import db
+
+    make_org, make_member, make_user = factories["make_org"], factories["make_member"], factories["make_user"]
+
+    def association(label: str) -> Side:
+        org = make_org(name=f"{label}协会", code=label.upper())
+        side = Side(org)
+        for role in (Role.SECRETARIAT, Role.DRAFTER, Role.MEMBER):
+            side.people[role.value] = make_member(org, role, name=f"{label}-{role.value}")
+        issued = operations.invite(
+            None,
+            org,
+            f"invited-{label}@example.org",
+            Role.MEMBER,
+            voting=True,
+            weight=1,
+            now=utcnow(),
+            valid_for=timedelta(days=7),
+        )
+        side.extra["invitation"] = issued.invitation
+        db.session.commit()
+        return side
+
+    own, other = association("own"), association("oth")
+    agency = Side(make_org("agency", name="市场监督管理局"))
+    agency.people["reviewer"] = make_member(agency.org, Role.REVIEWER, name="审查员")
+    actors: dict[str, User | None] = {
+        "anonymous": None,
+        "outsider": make_user(name="局外人"),
+        "secretariat": own.people["secretariat"],
+        "drafter": own.people["drafter"],
+        "member": own.people["member"],
+        "reviewer": agency.people["reviewer"],
+        "admin": make_user(name="管理员", is_admin=True),
+    }
+    return World(own=own, other=other, agency=agency, actors=actors)

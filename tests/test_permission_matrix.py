@@ -1,0 +1,63 @@
+"""Who may open which accounts page, in their own organisation and in another one.
+
+Other packages extend the matrix in their own test files with the same harness (see
+tests/permission_matrix.py); the accounts routes are listed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from permission_matrix import Route, cells, everyone, own_members
+
+
+def _membership_path(suffix: str = ""):
+    return lambda world, side: f"/orgs/{side.org.id}/members/{side.membership('member').id}{suffix}"
+
+
+def _membership_form(world, side):
+    prefix = f"m{side.membership('member').id}-"
+    return {prefix + "role": "member", prefix + "voting": "y", prefix + "weight": "1"}
+
+
+ROUTES = [
+    Route("desk", "GET", lambda w, s: "/", everyone(200), scoped=False),
+    Route("password page", "GET", lambda w, s: "/account/password", everyone(200), scoped=False),
+    Route("organisation page", "GET", lambda w, s: f"/orgs/{s.org.id}", own_members(200)),
+    Route(
+        "members page",
+        "GET",
+        lambda w, s: f"/orgs/{s.org.id}/members",
+        own_members(200, drafter=403, member=403),
+    ),
+    Route(
+        "invite",
+        "POST",
+        lambda w, s: f"/orgs/{s.org.id}/invitations",
+        own_members(200, drafter=403, member=403),
+        data=lambda w, s: {
+            "email": "someone.new@example.org",
+            "role": "member",
+            "voting": "y",
+            "weight": "1",
+        },
+    ),
+    Route(
+        "withdraw invitation",
+        "POST",
+        lambda w, s: f"/orgs/{s.org.id}/invitations/{s.invitation.id}/withdraw",
+        own_members(302, drafter=403, member=403),
+    ),
+    Route(
+        "change membership",
+        "POST",
+        _membership_path(),
+        own_members(302, drafter=403, member=403),
+        data=_membership_form,
+    ),
+    Route("remove member", "POST", _membership_path("/remove"), own_members(302, drafter=403, member=403)),
+]
+
+
+@pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
+def test_permission(cell, matrix):
+    cell.check(matrix)
