@@ -1,4 +1,4 @@
-"""The YAML front matter (the cover), as the front-matter block rule hands it over: read without type guessing, validated.
+"""The YAML front matter (the cover), read without type guessing and validated.
 
 Every scalar is read as text (no YAML 1.1 guessing: `ics: 03.080` stays "03.080", `language: no` stays
 "no"), so the validation below decides types and reports wrong ones as Problems with the key's line.

@@ -98,3 +98,9 @@ def test_annexes_past_z_do_not_crash(doc_of):
     body = "".join(f"# 附录{i} {{.annex .informative}}\n\n文。\n\n" for i in range(28))
     letters = [a.number for a in doc_of(body).annexes()]
     assert letters[:2] == ["A", "B"] and letters[25:] == ["Z", "AA", "AB"]
+
+
+def test_introduction_subdivisions_nest(doc_of):
+    doc = doc_of("# 引言\n\n## 甲\n\n### 乙\n\n文。\n\n### 丙\n\n文。\n")
+    assert [s.number for s in doc.walk()] == [None, "0.1", "0.1.1", "0.1.2"]
+    assert doc.sections[0].label == "引言"

@@ -108,3 +108,15 @@ def test_page_is_standalone_with_outline_and_stylesheet(community_care):
 def test_english_page(en_sample):
     page = render_page(en_sample, lang="en")
     assert "Contents" in page and "(informative)" in page and "Annex A" in page
+
+
+def test_footnotes_and_list_items_carry_anchors(doc_of):
+    html = render_html(doc_of("# 章\n\n正文[^a]。\n\n- 一\n- 二\n\n[^a]: 脚注。\n"))
+    assert '<sup class="fnref"><a href="#fn-a"' in html
+    assert 'class="footnote" id="fn-a" data-line="14"' in html
+    assert '<li data-line="12">二</li>' in html
+
+
+def test_untitled_clause_prints_its_number(community_care):
+    html = render_html(community_care)
+    assert '<h4 class="untitled"><span class="num">4.4.1</span></h4>' in html
