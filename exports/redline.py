@@ -9,6 +9,7 @@ PDF through Typst with insertions underlined and deletions struck through.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,16 +33,40 @@ def _title(doc: Document) -> str:
     return f"{name or ''}　修订对照" if zh else f"{name or ''}: changes"
 
 
-def _paragraphs(ops: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """Split ops at line breaks into paragraphs, each a list of (op, text) runs."""
+_EMPTY_REF = re.compile(r"\[\]\(#([\w-]+)\)")
+_TEXT_REF = re.compile(r"\[([^\]\n]+)\]\(#[\w-]+\)")
+_ATTRS = re.compile(r"[ \t]*\{(?:[#.]|[\w-]+=)[^{}\n]*\}")
+_FENCES = {"::: note": ("注：", "NOTE"), "::: example": ("示例：", "EXAMPLE"), ":::": ("", "")}
+
+
+def _display(text: str, labels: dict[str, str]) -> str:
+    """What the reader sees instead of the Markdown: references as labels, no `{#id}` attributes.
+
+    Applied to each piece of a hunk; a reference cut in two by the diff keeps its source form."""
+    text = _EMPTY_REF.sub(lambda m: labels.get(m.group(1), m.group(0)), text)
+    text = _TEXT_REF.sub(lambda m: m.group(1), text)
+    return _ATTRS.sub("", text)
+
+
+def _paragraphs(ops: list[tuple[str, str]], labels: dict[str, str], zh: bool = True) -> list[list[tuple[str, str]]]:
+    """Split ops at line breaks into paragraphs, each a list of (op, text) runs, shown as printed."""
     paragraphs: list[list[tuple[str, str]]] = [[]]
     for op, text in ops:
         for index, piece in enumerate(text.split("\n")):
             if index:
                 paragraphs.append([])
+            fence = _FENCES.get(piece.strip())
+            if fence is not None:
+                piece = fence[0 if zh else 1]
+            piece = _display(piece, labels)
             if piece:
                 paragraphs[-1].append((op, piece))
     return [p for p in paragraphs if any(t.strip() for _, t in p)]
+
+
+def _labels(old: Document, new: Document) -> dict[str, str]:
+    """Labels of both revisions, the new one winning (a deleted target keeps its old label)."""
+    return {**old.labels, **new.labels}
 
 
 class _Tracker:
@@ -85,13 +110,13 @@ def _hunk_heading(hunk: SectionDiff, zh: bool) -> str:
     return f"{hunk.label}（{status}）" if zh else f"{hunk.label} ({status})"
 
 
-def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime) -> bytes:
+def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime, labels: dict[str, str]) -> bytes:
     tracker = _Tracker(author, when)
     zh = new.language != "en"
     blocks = [pa.div([pa.para(pa.text(_title(new)))], custom_style="Standard Title")]
     for hunk in diff.hunks:
         blocks.append(pa.header(2, pa.text(_hunk_heading(hunk, zh))))
-        blocks.extend(pa.raw_block("openxml", tracker.paragraph(runs)) for runs in _paragraphs(list(hunk.ops)))
+        blocks.extend(pa.raw_block("openxml", tracker.paragraph(runs)) for runs in _paragraphs(list(hunk.ops), labels, zh))
     ast = pa.document(blocks, {"lang": pa.meta_string("zh-CN" if zh else "en-US")})
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         workdir = Path(tmp)
@@ -102,7 +127,7 @@ def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime)
     return finish_docx(produced, new.meta.number or "")
 
 
-def redline_typst(diff: DocumentDiff, new: Document) -> str:
+def redline_typst(diff: DocumentDiff, new: Document, labels: dict[str, str]) -> str:
     zh = new.language != "en"
     lines = [
         '#set page(paper: "a4", margin: (top: 25mm, bottom: 20mm, left: 25mm, right: 20mm), numbering: "1")',
@@ -115,7 +140,7 @@ def redline_typst(diff: DocumentDiff, new: Document) -> str:
     for hunk in diff.hunks:
         heading = typst_string(_hunk_heading(hunk, zh))
         lines.append(f'#block(above: 1.2em, text(font: ("Noto Sans CJK SC",), {heading}))')
-        for runs in _paragraphs(list(hunk.ops)):
+        for runs in _paragraphs(list(hunk.ops), labels, zh):
             parts = []
             for op, text in runs:
                 literal = typst_string(text)
@@ -127,9 +152,10 @@ def redline_typst(diff: DocumentDiff, new: Document) -> str:
 def render_redline(old: Document, new: Document, fmt: str, *, author: str = "StandardForge",
                    when: datetime | None = None) -> tuple[bytes, list[ExportWarning]]:
     diff = diff_documents(old, new)
+    labels = _labels(old, new)
     when = when or datetime.now(UTC)
     if fmt == "docx":
-        return redline_docx(diff, new, author, when), []
+        return redline_docx(diff, new, author, when, labels), []
     if fmt == "html":
         from authoring.document.diff import render_html_page
 
@@ -142,5 +168,5 @@ def render_redline(old: Document, new: Document, fmt: str, *, author: str = "Sta
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         main = Path(tmp) / "main.typ"
-        main.write_text(redline_typst(diff, new), encoding="utf-8")
+        main.write_text(redline_typst(diff, new, labels), encoding="utf-8")
         return typst.compile(str(main), root=tmp, font_paths=paths, format="pdf"), []
