@@ -104,3 +104,17 @@ def test_html_keeps_no_image_source_and_no_script():
 def test_sts_is_text_only():
     xml = export_document(EVIL, "sts").data.decode()
     assert PASSWD not in xml and "<script" not in xml and "evilpackage" not in xml
+
+
+@pytest.mark.slow
+def test_typst_code_in_the_text_is_printed_not_run(tmp_path):
+    """`#read(…)`, `#panic(…)` in paragraphs, math, term attributes, table cells and captions stay text."""
+    from pathlib import Path
+
+    needs("pdftotext")
+    source = (Path(__file__).parent / "typst-injection.md").read_text(encoding="utf-8")
+    pdf = tmp_path / "injection.pdf"
+    pdf.write_bytes(export_document(source, "pdf").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert PASSWD not in text
+    assert '#read("/etc/passwd")' in text and '#panic("c")' in text and '#panic("cap")' in text
