@@ -379,7 +379,7 @@ CLEAN: list[tuple[str, str, list[Edit]]] = [
         "heading-starting-with-digits",
         ZH,
         [
-            ("## 送餐 {#c-delivery}", "## 24小时送餐 {#c-delivery}"),
+            ("## 送餐 {#c-delivery}", "## 24小时温度监控 {#c-delivery}"),
             ("## 评价 {#c-evaluation}", "## 3D打印餐具 {#c-evaluation}"),
         ],
     ),
