@@ -163,7 +163,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     # citations
     "ANNEX-UNCITED": (
         "正文没有提及{where}“{title}”：请在正文中用 [](#{id}) 引用这个附录。",
-        'The text never refers to {where} "{title}": cite it with [](#{id}).',
+        '{where} "{title}" is never referred to in the text: cite it with [](#{id}).',
     ),
     "TABLE-UNCITED": (
         "正文没有提及{label}“{caption}”：请在正文中用 [](#{id}) 引用这个表。",

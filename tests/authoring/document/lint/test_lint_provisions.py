@@ -100,3 +100,11 @@ def test_a_long_text_is_read_in_windows() -> None:
     text = "相应的措施。" + "服务记录保存五年。" * 2000 + "间距应从墙面算起。"
     assert [p.verb for p in find_requirements(text)] == ["应"]
     assert text[find_requirements(text)[0].start] == "应"
+
+
+def test_jieba_keeps_its_dictionary_where_it_is_told(tmp_path, monkeypatch) -> None:
+    from authoring.document.lint.provisions import _cache_dir
+
+    monkeypatch.setenv("STDFORGE_CACHE", str(tmp_path / "cache"))
+    assert _cache_dir() == str(tmp_path / "cache")
+    assert (tmp_path / "cache").is_dir()
