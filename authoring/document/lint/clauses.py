@@ -14,10 +14,11 @@ from ..tree import BlockKind, Section, SectionKind
 from .context import LintContext, title_of, where
 from .findings import Finding, finding
 
-#: sections that may be divided into subclauses, and so can hang or stand alone
 #: the sentence GB/T 1.1 adds to the terms lead-in when it repeats terms defined elsewhere
 _REPEATED_TERMS = re.compile(r"\s*(?:为了?便于使用|For (?:ease of use|convenience))", re.IGNORECASE)
+#: sections that may be divided into subclauses, and so can hang or stand alone
 _DIVIDED = frozenset({SectionKind.CHAPTER, SectionKind.CLAUSE, SectionKind.ANNEX, SectionKind.INTRODUCTION})
+#: `######` is the fifth clause level below a chapter; pandoc reads `#######` as level 7
 _MAX_LEVEL = 6
 
 
