@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..tree import Block, BlockKind, SectionKind
 from .context import LintContext, title_of, where
@@ -48,6 +49,7 @@ class Designation:
         )
 
 
+@lru_cache(maxsize=1024)
 def designation(item_text: str) -> Designation | None:
     """The designation a normative-reference item starts with, or None (a law's title, say)."""
     match = _DESIGNATION.match(item_text)
