@@ -15,7 +15,7 @@ from typing import Any
 
 from authoring.analysis import Analysis
 from authoring.document import parse
-from authoring.document.diff import diff_documents
+from authoring.document.diff import diff_documents, diff_text
 from authoring.models import RenderCache, Revision
 from authoring.operations import Conflict
 
@@ -227,19 +227,85 @@ def compare(old: Revision, new: Revision) -> DiffView:
 
 
 @dataclass(frozen=True)
+class ConflictRegion:
+    """One place both sides changed: their lines and mine, with the differences between them."""
+
+    mine_line: int
+    theirs_line: int
+    theirs: list[Piece]
+    mine: list[Piece]
+
+
+@dataclass(frozen=True)
 class ConflictView:
     latest_number: int
     latest_author: str
+    regions: list[ConflictRegion]
     differences: DiffView
-    conflict_count: int
 
 
 def conflict_view(conflict: Conflict) -> ConflictView:
-    """Where the drafter's text differs from the latest revision, clause by clause."""
+    """The overlapping places first, then where the drafter's text differs clause by clause."""
     latest = conflict.latest
+    regions = []
+    for region in conflict.conflicts:
+        pieces = [Piece(op, text) for op, text in diff_text(region.theirs, region.mine)]
+        regions.append(
+            ConflictRegion(
+                mine_line=region.mine_line,
+                theirs_line=region.theirs_line,
+                theirs=[p for p in pieces if p.op != "+"],
+                mine=[p for p in pieces if p.op != "-"],
+            )
+        )
     return ConflictView(
         latest_number=latest.number,
         latest_author=latest.author.name if latest.author else "",
+        regions=regions,
         differences=compare_texts(latest.text, conflict.mine),
-        conflict_count=len(conflict.conflicts),
     )
+
+
+# -- what each revision touched, by number and title -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Touched:
+    status: str  #: changed, added, deleted, moved
+    number: str | None
+    title: str
+
+
+def touched_labels(revisions: Sequence[Revision], caches: dict[str, RenderCache]) -> dict[int, list[Touched]]:
+    """For each revision, the clauses it touched named by their numbers and titles (deleted ones as
+    they were in the parent), from the outlines already in the cache."""
+    by_number = {r.number: r for r in revisions}
+
+    def index(revision: Revision | None) -> dict[str, tuple[str | None, str]]:
+        cache = caches.get(revision.content_hash) if revision else None
+        found: dict[str, tuple[str | None, str]] = {}
+
+        def visit(items: list[dict[str, Any]]) -> None:
+            for item in items:
+                found[item["id"]] = (item.get("number"), item.get("title") or item.get("label") or "")
+                visit(item.get("children") or [])
+
+        visit(cache.outline if cache else [])
+        return found
+
+    result: dict[int, list[Touched]] = {}
+    for revision in revisions:
+        if revision.number == 1:
+            result[revision.number] = []
+            continue
+        own = index(revision)
+        parent = index(by_number.get(revision.number - 1) or revision.parent)
+        touched = revision.touched or {}
+        rows: list[Touched] = []
+        for status in ("changed", "added", "moved", "deleted"):
+            for entry in touched.get(status, []):
+                section_id = entry["id"] if isinstance(entry, dict) else entry
+                number, title = (parent if status == "deleted" else own).get(section_id, (None, section_id))
+                rows.append(Touched(status, number, title))
+        result[revision.number] = rows
+    return result

@@ -22,7 +22,7 @@ from accounts.database import utcnow
 from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
 from authoring.forms import NewStandardForm, RestoreForm, SaveForm
-from authoring.models import Revision, Standard
+from authoring.models import RenderCache, Revision, Standard
 from authoring.operations import AuthoringError, Conflict
 from authoring.permissions import (
     can_create_standard,
@@ -270,7 +270,7 @@ def save(standard_id: int) -> ResponseReturnValue:
 def _conflict_answer(standard: Standard, conflict: Conflict, as_json: bool) -> ResponseReturnValue:
     view = history.conflict_view(conflict)
     message = _(
-        "Revision %(number)s was saved by %(author)s while you were writing, and your changes overlap. Nothing was saved: resolve the differences below.",
+        "Revision %(number)s was saved by %(author)s while you were writing, and your changes overlap. Nothing was saved: resolve the differences.",
         number=conflict.latest.number,
         author=view.latest_author,
     )
@@ -330,12 +330,18 @@ def history_page(standard_id: int) -> ResponseReturnValue:
     ).all()
     latest = standard.latest_revision()
     cache = _read_cache(latest) if latest else None
+    hashes = {r.content_hash for r in revisions}
+    caches = {
+        c.content_hash: c
+        for c in db.session.scalars(select(RenderCache).where(RenderCache.content_hash.in_(hashes)))
+    }
     return render_template(
         "authoring/history.html",
         standard=standard,
         revisions=revisions,
         chart=history.timeline(revisions),
         last_changes=history.last_changes(revisions, cache),
+        touched=history.touched_labels(revisions, caches),
         may_restore=can_edit_standard(current_user, standard),
         restore_form=RestoreForm(),
     )

@@ -115,9 +115,17 @@ function create(textarea, { onChange, onSave, cspNonce }) {
     kind: "codemirror",
     element: view.dom,
     getText: () => view.state.doc.toString(),
+    /** Replace the text by changing only the part that differs, so the cursor stays where it was. */
     setText(text, { quiet = false } = {}) {
+      const old = view.state.doc.toString();
+      if (old === text) return;
+      let start = 0;
+      while (start < old.length && start < text.length && old[start] === text[start]) start++;
+      let end = 0;
+      while (end < old.length - start && end < text.length - start
+             && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
       silent = quiet;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      view.dispatch({ changes: { from: start, to: old.length - end, insert: text.slice(start, text.length - end) } });
       silent = false;
     },
     insert(text) {

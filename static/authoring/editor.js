@@ -31,7 +31,16 @@
       kind: "textarea",
       element: textarea,
       getText: function () { return textarea.value; },
-      setText: function (text) { textarea.value = text; },
+      setText: function (text) {
+        // change only the part that differs, so the cursor stays where it was
+        var old = textarea.value;
+        if (old === text) return;
+        var start = 0, end = 0;
+        while (start < old.length && start < text.length && old[start] === text[start]) start++;
+        while (end < old.length - start && end < text.length - start &&
+               old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
+        textarea.setRangeText(text.slice(start, text.length - end), start, old.length - end, "preserve");
+      },
       insert: function (text) {
         var start = textarea.selectionStart, end = textarea.selectionEnd;
         textarea.setRangeText(text, start, end, "end");
@@ -113,9 +122,11 @@
         var target = event.target.closest("[data-line]");
         if (!target || !container.contains(target)) return;
         if (event.target.closest("a[href^='#']") && selector === "#preview") event.preventDefault();
-        if (selector === "#preview" && !event.altKey && !target.matches(".jump")) return;
+        if (selector === "#preview" && !target.matches("h1, h2, h3, h4, h5, h6")) return;
         event.preventDefault();
-        self.pane.goToLine(parseInt(target.getAttribute("data-line"), 10));
+        var line = parseInt(target.getAttribute("data-line"), 10);
+        self.pane.goToLine(line);
+        if (selector !== "#preview") self.showInPreview(line);
       });
     });
     document.querySelectorAll("[data-insert]").forEach(function (button) {
@@ -183,6 +194,18 @@
     }).catch(function () {
       if (seq === self.previewSeq) self.showPreviewError(self.t.preview_failed);
     });
+  };
+
+  /** Scroll the preview to the element that starts at or just before source `line`. */
+  Editor.prototype.showInPreview = function (line) {
+    var best = null;
+    this.$("#preview").querySelectorAll("[data-line]").forEach(function (element) {
+      if (parseInt(element.getAttribute("data-line"), 10) <= line) best = element;
+    });
+    if (!best) return;
+    best.scrollIntoView({ block: "center" });
+    best.classList.add("flash-target");
+    setTimeout(function () { best.classList.remove("flash-target"); }, 1200);
   };
 
   Editor.prototype.showPreviewError = function (message) {
@@ -301,11 +324,13 @@
       if (result.status === "saved" || result.status === "merged" || result.status === "unchanged") {
         self.baseRevision = result.revision;
         self.form.querySelector("input[name=base_revision]").value = String(result.revision);
-        if (result.status === "merged") {
+        // the server writes derived ids into headings (and a merge brings in others' changes):
+        // show its text, unless the drafter typed on while the save was under way
+        if (result.text !== text && self.pane.getText() === text) {
           self.pane.setText(result.text, { quiet: true });
           self.schedulePreview();
         }
-        self.savedText = self.pane.getText();
+        self.savedText = result.text;
         self.clearAutosave();
         messageInput.value = "";
         self.setStatus(result.message, result.status);
@@ -339,7 +364,7 @@
     this.downloadUrl = URL.createObjectURL(new Blob([mine], { type: "text/markdown;charset=utf-8" }));
     download.href = this.downloadUrl;
     panel.hidden = false;
-    panel.scrollIntoView({ behavior: "smooth", block: "start" });
+    panel.scrollIntoView({ block: "start" });
     panel.querySelector(".conflict-keep-mine").onclick = function () { self.resolveWith(self.conflict.mine); };
     panel.querySelector(".conflict-take-theirs").onclick = function () { self.resolveWith(self.conflict.latest); };
     panel.querySelector(".conflict-take-merged").onclick = function () {
