@@ -219,6 +219,20 @@ def _register_packages(app: Flask) -> None:
     registered.desk_sources = [f for f in map(optional_import, DESK_SOURCES) if f is not None]
 
 
+def _switcher_entries(user: Any) -> list[tuple[Any, str]]:
+    """(organisation, what the user is there) for the header's organisation switcher."""
+    from sqlalchemy import select
+
+    from accounts.models import Organisation
+
+    if user is None:
+        return []
+    if user.is_admin:
+        orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        return [(org, str(_l("Administrator"))) for org in orgs]
+    return [(m.org, m.role.label) for m in user.memberships]
+
+
 def _register_pages(app: Flask) -> None:
     from accounts.forms import LANGUAGES as LANGUAGE_NAMES
     from accounts.forms import ConfirmForm, LanguageForm
@@ -232,7 +246,7 @@ def _register_pages(app: Flask) -> None:
             "current_locale": selected_language(),
             "make_language_form": LanguageForm,
             "make_confirm_form": ConfirmForm,
-            "nav_memberships": list(user.memberships) if user else [],
+            "nav_orgs": _switcher_entries(user),
             "can_manage_members": can_manage_members,
             "format_date": format_date,
             "format_datetime": format_datetime,

@@ -38,7 +38,7 @@ from accounts.forms import (
     PasswordChangeForm,
 )
 from accounts.hooks import desk_items
-from accounts.models import Invitation, Membership, Organisation, User
+from accounts.models import Invitation, Membership, Organisation, Role, User
 from accounts.permissions import (
     can_manage_members,
     load_invitation,
@@ -182,7 +182,13 @@ def org_page(org_id: int) -> ResponseReturnValue:
 @login_required
 def members(org_id: int) -> ResponseReturnValue:
     org = load_org_to_manage(org_id, current_user)
-    return _members_page(org, InviteForm(org, voting=True))
+    return _members_page(org, _blank_invite_form(org))
+
+
+def _blank_invite_form(org: Organisation) -> InviteForm:
+    """An empty invitation form: a voting member in an association, a reviewer in an agency."""
+    role = Role.MEMBER if Role.MEMBER in org.roles else org.roles[0]
+    return InviteForm(org, formdata=None, role=role, voting=role == Role.MEMBER)
 
 
 def _members_page(org: Organisation, invite_form: InviteForm, status: int = 200) -> ResponseReturnValue:
@@ -190,7 +196,8 @@ def _members_page(org: Organisation, invite_form: InviteForm, status: int = 200)
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.org_id == org.id).order_by(Invitation.created_at.desc())
     ).all()
-    forms = {m.id: MembershipForm(org, obj=m, prefix=f"m{m.id}") for m in org.memberships}
+    # formdata=None: after a POST (an invitation) these forms must show the stored values
+    forms = {m.id: MembershipForm(org, formdata=None, obj=m, prefix=f"m{m.id}") for m in org.memberships}
     return (
         render_template(
             "accounts/members.html",
@@ -233,7 +240,7 @@ def invite(org_id: int) -> ResponseReturnValue:
             db.session.commit()
             g.issued_link = invitation_url(issued.token)
             flash(_("Invitation created for %(email)s.", email=issued.invitation.email), "success")
-            return _members_page(org, InviteForm(org, formdata=None, voting=True))
+            return _members_page(org, _blank_invite_form(org))
     return _members_page(org, form, status=400)
 
 
