@@ -197,13 +197,17 @@
   };
 
   /** Scroll the preview to the element that starts at or just before source `line`. */
-  Editor.prototype.showInPreview = function (line) {
+  Editor.prototype.showInPreview = function (line, quiet) {
     var best = null;
     this.$("#preview").querySelectorAll("[data-line]").forEach(function (element) {
       if (parseInt(element.getAttribute("data-line"), 10) <= line) best = element;
     });
     if (!best) return;
-    best.scrollIntoView({ block: "center" });
+    // scroll the preview pane only, never the page around it
+    var pane = this.$("#preview").parentElement;
+    var top = best.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+    pane.scrollTop = Math.max(0, top - pane.clientHeight / 3);
+    if (quiet) return;
     best.classList.add("flash-target");
     setTimeout(function () { best.classList.remove("flash-target"); }, 1200);
   };
@@ -223,6 +227,8 @@
     this.foreword = result.foreword_sentences || [];
     this.language = result.language || this.language;
     this.fillCrossReferences();
+    // keep what the drafter is writing in view in the preview too
+    this.showInPreview(this.pane.currentLine(), true);
   };
 
   Editor.prototype.renderOutline = function (outline) {
