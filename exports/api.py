@@ -42,6 +42,11 @@ class ExportResult:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def cache_key(source_sha256: str, fmt: str) -> str:
+    """What an export is cached under: the revision's text, the format and the template version."""
+    return f"{source_sha256}:{fmt}:{TEMPLATE_VERSION}"
+
+
 def file_stem(doc: Document, suffix: str = "") -> str:
     """`T/SZYL 3—2025` → `T-SZYL-3-2025`; a draft without a number is named after its title."""
     number = doc.meta.number
