@@ -315,7 +315,8 @@ def preview(standard_id: int) -> ResponseReturnValue:
         operations.check_size(text)
     except AuthoringError as error:
         return _json_error(error.message, 413)
-    result = analysis.cached(operations.normalise_newlines(text))
+    with analysis.collector_paused():
+        result = analysis.cached(operations.normalise_newlines(text))
     return jsonify(history.preview_json(result, language_of(get_locale())))
 
 
