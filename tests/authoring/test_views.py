@@ -218,3 +218,13 @@ def test_another_organisations_standard_is_not_found(client, login, make_standar
     login(client, stranger)
     for path in ("", "/edit", "/history", "/diff", "/revisions/1.md"):
         assert client.get(f"/standards/{standard.id}{path}").status_code == 404
+
+
+def test_my_desk_lists_the_drafts_i_may_edit(app, make_standard, drafter, association, make_member):
+    from authoring.desk import desk_items
+
+    standard = make_standard()
+    member = make_member(association, "member")
+    with app.test_request_context():
+        assert [item.url for item in desk_items(drafter)] == [f"/standards/{standard.id}/edit"]
+        assert list(desk_items(member)) == []

@@ -1,0 +1,42 @@
+"""What waits for a user on "my desk" from authoring: the drafts they may edit now.
+
+Registered by wsgi.DESK_SOURCES as `authoring.desk:desk_items`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from accounts.hooks import DeskItem
+from accounts.models import Membership, Role, User
+from authoring.models import EDITABLE_STAGES, Standard, StandardDrafter
+from extensions import db
+
+
+def desk_items(user: User) -> Iterator[DeskItem]:
+    """Standards in an editable stage whose drafting group has `user`, or whose association's
+    secretariat `user` is in."""
+    secretariat_of = [m.org_id for m in user.memberships if m.role == Role.SECRETARIAT]
+    drafting = select(StandardDrafter.standard_id).join(Membership).where(Membership.user_id == user.id)
+    standards = db.session.scalars(
+        select(Standard)
+        .where(Standard.stage.in_([stage.value for stage in EDITABLE_STAGES]))
+        .where(Standard.id.in_(drafting) | Standard.association_id.in_(secretariat_of))
+        .order_by(Standard.created_at.desc())
+    )
+    for standard in standards:
+        yield DeskItem(
+            kind=_("Draft"),
+            title=_(
+                "%(title)s: revision %(number)s, %(stage)s",
+                title=standard.title_zh,
+                number=standard.latest_number,
+                stage=standard.stage_enum.label,
+            ),
+            url=url_for("authoring.editor", standard_id=standard.id),
+            org_name=standard.association.name,
+        )
