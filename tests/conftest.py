@@ -18,6 +18,7 @@ import contextvars
 import itertools
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ from extensions import db as _db
 from wsgi import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# the harness modules next to this file (permission_matrix) import by name in any import mode
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
 ARTIFACTS = ROOT / "test-artifacts"
 
 #: the password every factory-made user has

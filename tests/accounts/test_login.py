@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -149,3 +152,23 @@ def test_logout_without_csrf_token_is_refused(client, make_user, login):
     login(client, make_user())  # the helper sends the form's token
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+KEY_PREFIX = f"test-{uuid.uuid4().hex}"
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set (.ci/run sets it)")
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": KEY_PREFIX}]
+)
+def test_throttling_counts_in_redis_when_configured(client, make_user, login):
+    """With several gunicorn workers the counts must be shared: Redis, not each worker's memory."""
+    import redis
+
+    user = make_user()
+    for _attempt in range(5):
+        login(client, user, password="guess")
+    assert login(client, user, password="guess").status_code == 429
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"*{KEY_PREFIX}*")
+    assert keys, "no rate-limit counters in Redis"
