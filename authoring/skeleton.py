@@ -67,19 +67,19 @@ def blank_standard(*, title_zh: str, title_en: str | None, association: str) -> 
 #: save, and "{n}" becomes a short unique token so two inserted tables never share an id
 SNIPPETS: dict[str, dict[str, str]] = {
     "zh": {
-        "clause": "\n## 条标题\n\n条的内容。\n",
-        "term": '\n## 术语 {en="term"}\n\n术语的定义。\n\n[来源：GB/T xxxxx—yyyy，3.1]\n',
-        "note": "\n::: note\n注的内容。\n:::\n",
-        "example": "\n::: example\n示例的内容。\n:::\n",
-        "table": "\n| 项目 | 要求 |\n|---|---|\n| 项目一 | 要求一 |\n\nTable: 表标题 {#tbl-{n}}\n",
-        "annex": "\n# 附录标题 {.annex .informative}\n\n附录的内容。\n",
+        "clause": "\n## 条标题\n\n条的内容。\n\n",
+        "term": '\n## 术语 {en="term"}\n\n术语的定义。\n\n[来源：GB/T xxxxx—yyyy，3.1]\n\n',
+        "note": "\n::: note\n注的内容。\n:::\n\n",
+        "example": "\n::: example\n示例的内容。\n:::\n\n",
+        "table": "\n| 项目 | 要求 |\n|---|---|\n| 项目一 | 要求一 |\n\nTable: 表标题 {#tbl-{n}}\n\n",
+        "annex": "\n# 附录标题 {.annex .informative}\n\n附录的内容。\n\n",
     },
     "en": {
-        "clause": "\n## Clause title\n\nText of the clause.\n",
-        "term": "\n## term\n\ndefinition of the term\n\n[SOURCE: ISO xxxxx:yyyy, 3.1]\n",
-        "note": "\n::: note\nText of the note.\n:::\n",
-        "example": "\n::: example\nText of the example.\n:::\n",
-        "table": "\n| Item | Requirement |\n|---|---|\n| Item 1 | Requirement 1 |\n\nTable: Table title {#tbl-{n}}\n",
-        "annex": "\n# Annex title {.annex .informative}\n\nText of the annex.\n",
+        "clause": "\n## Clause title\n\nText of the clause.\n\n",
+        "term": "\n## term\n\ndefinition of the term\n\n[SOURCE: ISO xxxxx:yyyy, 3.1]\n\n",
+        "note": "\n::: note\nText of the note.\n:::\n\n",
+        "example": "\n::: example\nText of the example.\n:::\n\n",
+        "table": "\n| Item | Requirement |\n|---|---|\n| Item 1 | Requirement 1 |\n\nTable: Table title {#tbl-{n}}\n\n",
+        "annex": "\n# Annex title {.annex .informative}\n\nText of the annex.\n\n",
     },
 }

@@ -130,7 +130,10 @@
       });
     });
     document.querySelectorAll("[data-insert]").forEach(function (button) {
-      button.addEventListener("click", function () { self.insertSnippet(button.getAttribute("data-insert")); });
+      button.addEventListener("click", function () {
+        self.insertSnippet(button.getAttribute("data-insert"));
+        self.closeMenus();
+      });
     });
     var xref = this.$("#xref-picker");
     if (xref) {
@@ -142,7 +145,7 @@
       this.fillCrossReferences();
     }
     var foreword = this.$("#insert-foreword");
-    if (foreword) foreword.addEventListener("click", function () { self.insertForeword(); });
+    if (foreword) foreword.addEventListener("click", function () { self.insertForeword(); self.closeMenus(); });
     window.addEventListener("beforeunload", function (event) {
       if (self.pane.getText() !== self.savedText) {
         self.autosave();
@@ -272,6 +275,10 @@
 
   // -- insert helpers ----------------------------------------------------------------------------
 
+  Editor.prototype.closeMenus = function () {
+    document.querySelectorAll(".editor-toolbar details[open]").forEach(function (menu) { menu.open = false; });
+  };
+
   Editor.prototype.insertSnippet = function (name) {
     var snippets = this.data.snippets[this.language] || this.data.snippets.zh;
     var snippet = snippets[name];
@@ -341,6 +348,9 @@
         messageInput.value = "";
         self.setStatus(result.message, result.status);
         self.$("#revision-number").textContent = String(result.revision);
+        document.querySelectorAll(".head-revision-number").forEach(function (node) {
+          node.textContent = String(result.revision);
+        });
         self.hideConflict();
       } else if (result.status === "conflict") {
         self.setStatus(result.message, "error");

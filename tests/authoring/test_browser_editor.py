@@ -261,3 +261,26 @@ def test_a_concurrent_save_conflict_is_resolved_in_the_browser(browser: Any, liv
     shot(second, "11-conflict-resolved")
     for context in contexts:
         context.close()
+
+
+def test_without_the_bundle_the_textarea_does_everything(browser: Any, live_server: Any) -> None:
+    """Where node was missing at build time there is no CodeMirror: the plain textarea still
+    previews, checks, inserts and saves."""
+    standard_id = fresh_standard(live_server)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route("**/static/build/editor.js", lambda route: route.fulfill(status=404, body=""))
+    page = context.new_page()
+    log_in(page, live_server, "drafter@demo.test")
+    open_editor(page, live_server, standard_id)
+    assert page.get_attribute("body", "data-source-pane") == "textarea"
+    type_at_line(page, line_of(page, "# 服务对象能力评估与服务等级确定"), "## 无脚本时写的条\n\n服务机构应记录。\n\n")
+    wait_for_preview(page, "无脚本时写的条")
+    assert page.locator("#preview h3", has_text="无脚本时写的条").inner_text().startswith("8.4")
+    page.click(".insert-menu summary")
+    page.click("button[data-insert=note]")
+    page.keyboard.press("Control+s")
+    wait_for_status(page, "saved")
+    number, text = latest_text(live_server, standard_id)
+    assert number == 2 and "::: note" in text and "## 无脚本时写的条 {#" in text
+    shot(page, "12-textarea-fallback")
+    context.close()
