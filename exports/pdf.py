@@ -103,7 +103,7 @@ def typst_source(doc: Document, ctx: Context, workdir: Path) -> str:
     else:
         with ThreadPoolExecutor(max_workers=len(parts)) as pool:
             bodies = list(pool.map(convert, parts))
-    return template() + "\n" + "\n".join(bodies)
+    return template(typst_inputs(doc)) + "\n" + "\n".join(bodies)
 
 
 def typst_inputs(doc: Document) -> dict[str, str]:
@@ -128,7 +128,6 @@ def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = No
         main = workdir / "main.typ"
         main.write_text(source, encoding="utf-8")
         try:
-            return typst.compile(str(main), root=str(workdir), font_paths=paths, sys_inputs=typst_inputs(doc),
-                                 format="pdf")
+            return typst.compile(str(main), root=str(workdir), font_paths=paths, format="pdf")
         except RuntimeError as failed:  # typst.TypstError derives from RuntimeError
             raise ExportError(f"PDF 排版失败：{failed}", f"Typesetting the PDF failed: {failed}") from failed

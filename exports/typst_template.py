@@ -1,7 +1,9 @@
 """The Typst template: the same GB/T 1.1 layout as the reference DOCX, sizes from exports/styles.py.
 
-The cover's texts come in through `sys.inputs` (never spliced into source), and the body is pandoc's
-escaped Typst output with calls to the `std-*` functions below around it.
+The cover's texts come in as one dictionary of Typst string literals (escaped by `typst_string`, so no
+text can become markup or code), and the body is pandoc's escaped Typst output with calls to the
+`std-*` functions below around it. Keeping the inputs inside the source (not `sys_inputs`) lets
+typst reuse its memoised layout across exports in the same worker process.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from exports.styles import typst_settings
 _TEMPLATE = r"""
 #let song = ("Noto Serif CJK SC",)
 #let hei = ("Noto Sans CJK SC",)
-#let meta = sys.inputs
+@meta@
 #set document(title: meta.at("title", default: ""))
 #set page(paper: "a4", margin: (top: @page-margin-top@, bottom: @page-margin-bottom@,
   left: @page-margin-left@, right: @page-margin-right@))
@@ -96,7 +98,7 @@ _TEMPLATE = r"""
   v(100pt)
   align(center, text(font: hei, size: @cover-title-size@, meta.title))
   v(12pt)
-  if meta.title_en != "" { align(center, text(size: @cover-en-size@, meta.title_en)) }
+  if meta.title-en != "" { align(center, text(size: @cover-en-size@, meta.title-en)) }
   if meta.draft != "" {
     v(18pt)
     align(center, text(size: 14pt, meta.draft))
@@ -129,8 +131,12 @@ BODY_START = """
 """
 
 
-def template() -> str:
-    text = _TEMPLATE
+def template(meta: dict[str, str]) -> str:
+    """The preamble, cover and 目次 for a document whose cover texts are `meta`."""
+    from exports.blocks import typst_string
+
+    entries = ", ".join(f"{key.replace('_', '-')}: {typst_string(value)}" for key, value in meta.items())
+    text = _TEMPLATE.replace("@meta@", f"#let meta = ({entries},)")
     for key, value in typst_settings().items():
         text = text.replace(f"@{key}@", value)
     return text

@@ -1,0 +1,382 @@
+"""Export jobs: asking for an export, running it, and where it runs.
+
+`request_export` (a verb: takes the acting user, only flushes) finds a job already made for the same
+revision, format, template version (and base revision, and figures) or adds a queued one; after the
+view has committed, `dispatch` starts a new job where the configuration says:
+
+- "thread" (default): a small thread pool in the web process (EXPORT_WORKERS threads, 2 by default);
+- "rq" (default when REDIS_URL is set): the "exports" queue on Redis, run by `flask --app wsgi worker`;
+- "sync": at once, inside the request (tests, scripts).
+
+`run_export(job_id)` is the job itself. It receives only the id, opens an application context of its
+own (the worker's app, or one it creates), and records progress, the file and any failure on the job
+row, so every web process and every host sees the same state. A failure is stored as a message in
+both languages; a stack trace goes to the log, never to the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from accounts.database import utcnow
+from accounts.models import User
+from authoring.figures import figure_files, figures_digest
+from authoring.models import Revision, Standard
+from exports import TEMPLATE_VERSION
+from exports.models import ExportFile, ExportJob, JobStatus, job_cache_key
+from extensions import db
+
+log = logging.getLogger(__name__)
+
+#: the RQ queue the web app fills and `flask worker` empties
+EXPORT_QUEUE = "exports"
+#: seconds an export may run before RQ stops it (EXPORT_TIMEOUT overrides)
+DEFAULT_TIMEOUT = 600
+#: a queued or running job silent for this long was interrupted (a restart, a killed worker)
+DEFAULT_STALE_SECONDS = 900
+
+#: plain exports and redlines, as exports.api offers them
+FORMATS = ("docx", "pdf", "html", "sts")
+REDLINE_FORMATS = ("docx", "html", "pdf")
+
+
+class ExportRefused(Exception):
+    """A request that cannot become a job; the message is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Requested:
+    """The job that answers a request; `new` when it still has to be started."""
+
+    job: ExportJob
+    new: bool
+
+
+# -- asking -----------------------------------------------------------------------------------
+
+
+def request_export(
+    standard: Standard,
+    revision: Revision,
+    fmt: str,
+    user: User | None,
+    *,
+    now: datetime,
+    base: Revision | None = None,
+    stale_after: timedelta = timedelta(seconds=DEFAULT_STALE_SECONDS),
+) -> Requested:
+    """The export of `revision` as `fmt` (a redline from `base` when given): a cached job or a new one.
+
+    The caller has checked that `user` may read the standard; both revisions belong to it.
+    """
+    allowed = REDLINE_FORMATS if base is not None else FORMATS
+    if fmt not in allowed:
+        raise ExportRefused(_("This export format is not available: %(format)s.", format=fmt[:20]))
+    if revision.standard_id != standard.id or (base is not None and base.standard_id != standard.id):
+        raise ExportRefused(_("That revision is not part of this standard."))
+    if base is not None and base.id == revision.id:
+        raise ExportRefused(_("Choose two different revisions to compare."))
+    key = job_cache_key(
+        f"revision:{revision.id}",
+        fmt,
+        TEMPLATE_VERSION,
+        base_hash=f"revision:{base.id}" if base is not None else None,
+        figures=figures_digest(standard) if base is None else "",
+    )
+    existing = db.session.scalar(
+        select(ExportJob)
+        .where(ExportJob.cache_key == key, ExportJob.status != JobStatus.FAILED.value)
+        .order_by(ExportJob.id.desc())
+        .limit(1)
+    )
+    if existing is not None:
+        if existing.status_enum.finished or existing.updated_at > now - stale_after:
+            return Requested(existing, new=False)
+        _fail(existing, *_both(_interrupted_message), now=now)
+    job = ExportJob(
+        standard=standard,
+        revision=revision,
+        base_revision=base,
+        format=fmt,
+        template_version=TEMPLATE_VERSION,
+        cache_key=key,
+        status=JobStatus.QUEUED.value,
+        progress=0,
+        step="queued",
+        warnings=[],
+        created_by=user,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return Requested(job, new=True)
+
+
+def jobs_of_revision(revision: Revision) -> dict[str, ExportJob]:
+    """The latest plain export job per format of `revision` (any status), for the export panel."""
+    rows = db.session.scalars(
+        select(ExportJob)
+        .where(ExportJob.revision_id == revision.id, ExportJob.base_revision_id.is_(None))
+        .order_by(ExportJob.id)
+    )
+    return {job.format: job for job in rows if job.template_version == TEMPLATE_VERSION}
+
+
+def recent_jobs(standard: Standard, limit: int = 8) -> list[ExportJob]:
+    """The standard's latest jobs, newest first (the history page's panel)."""
+    return list(
+        db.session.scalars(
+            select(ExportJob)
+            .where(ExportJob.standard_id == standard.id)
+            .order_by(ExportJob.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# -- where jobs run ---------------------------------------------------------------------------
+
+
+def runner_name(app: Flask) -> str:
+    """ "sync", "thread" or "rq": EXPORT_RUNNER, else RQ when REDIS_URL is set, else threads."""
+    configured = app.config.get("EXPORT_RUNNER")
+    if configured:
+        return str(configured)
+    return "rq" if app.config.get("REDIS_URL") else "thread"
+
+
+def dispatch(job_id: int) -> None:
+    """Start job `job_id` (already committed, so that another process can read it)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    runner = runner_name(app)
+    if runner == "sync":
+        run_export(job_id, app)
+    elif runner == "rq":
+        try:
+            _queue(app).enqueue_call(
+                "exports.jobs.run_export",
+                args=(job_id,),
+                timeout=int(app.config.get("EXPORT_TIMEOUT") or DEFAULT_TIMEOUT),
+                result_ttl=0,
+                failure_ttl=7 * 86400,
+                description=f"export job {job_id}",
+            )
+        except Exception:  # the queue is down: the job must not wait forever
+            log.exception("could not enqueue export job %s", job_id)
+            job = db.session.get(ExportJob, job_id)
+            if job is not None:
+                _fail(job, *_both(_queue_down_message), now=utcnow())
+                db.session.commit()
+    else:
+        _executor(app).submit(_run_logged, job_id, app)
+
+
+def _queue(app: Flask) -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(EXPORT_QUEUE, connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def _executor(app: Flask) -> ThreadPoolExecutor:
+    """The web process's pool, made on first use; bounded by EXPORT_WORKERS threads."""
+    executor = app.extensions.get("export_executor")
+    if executor is None:
+        workers = max(1, int(app.config.get("EXPORT_WORKERS") or 2))
+        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export")
+        app.extensions["export_executor"] = executor
+    return executor
+
+
+def _run_logged(job_id: int, app: Flask) -> None:
+    try:
+        run_export(job_id, app)
+    except Exception:  # a thread's exception would otherwise vanish silently
+        log.exception("export job %s crashed", job_id)
+
+
+# -- the job ----------------------------------------------------------------------------------
+
+#: the application an RQ worker runs jobs with (set by `flask worker`, else made on first job)
+_worker_app: Flask | None = None
+#: the process that opened the worker app's database pool; a forked job must not reuse its connections
+_pool_pid: int | None = None
+
+
+def use_app(app: Flask) -> None:
+    """Run this process's RQ jobs with `app` (the `flask worker` command calls it before forking)."""
+    global _worker_app, _pool_pid
+    _worker_app, _pool_pid = app, os.getpid()
+
+
+def _app_for_job() -> Flask:
+    global _worker_app, _pool_pid
+    if _worker_app is None:
+        if has_app_context():
+            return current_app._get_current_object()  # type: ignore[attr-defined]
+        from wsgi import create_app  # the composition root: only a bare `rq worker` gets here
+
+        use_app(create_app())
+    assert _worker_app is not None
+    if _pool_pid != os.getpid():  # RQ forked a work horse: connections of the parent are not ours
+        with _worker_app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
+        _pool_pid = os.getpid()
+    return _worker_app
+
+
+def run_export(job_id: int, app: Flask | None = None) -> None:
+    """Run export job `job_id` in an application context of its own; the outcome is on the job row."""
+    application = app or _app_for_job()
+    with application.app_context():
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.status_enum.finished:
+            return
+        _perform(job, application)
+
+
+def _perform(job: ExportJob, app: Flask) -> None:
+    from authoring.document import DocumentTooLarge
+    from exports.errors import ExportError
+
+    _advance(job, 1, "start", status=JobStatus.RUNNING)
+    try:
+        data, filename, media_type, warnings = _export(job, app)
+    except ExportError as error:
+        db.session.rollback()
+        _fail(job, error.zh, error.en, now=utcnow())
+    except DocumentTooLarge as error:
+        db.session.rollback()
+        _fail(job, error.message("zh"), error.message("en"), now=utcnow())
+    except Exception:
+        log.exception("export job %s failed", job.id)
+        db.session.rollback()
+        _fail(job, *_both(_internal_message), now=utcnow())
+    else:
+        _advance(job, 95, "store")
+        sha256 = _store(data)
+        job.result_sha256 = sha256
+        job.filename, job.media_type, job.size = filename, media_type, len(data)
+        job.warnings = warnings
+        job.status, job.progress, job.step = JobStatus.DONE.value, 100, "done"
+        job.finished_at = job.updated_at = utcnow()
+    db.session.commit()
+
+
+def _advance(job: ExportJob, percent: int, step: str, status: JobStatus | None = None) -> None:
+    """Record a step at once, so that the page polling the job sees it."""
+    if status is not None:
+        job.status = status.value
+    job.progress = max(job.progress or 0, min(percent, 99))
+    job.step = step
+    job.updated_at = utcnow()
+    db.session.commit()
+
+
+def _export(job: ExportJob, app: Flask) -> tuple[bytes, str, str, list[dict[str, str]]]:
+    from authoring.document import parse
+    from exports.api import FORMATS as PIPELINE_FORMATS
+    from exports.api import export_parsed, export_redline
+
+    revision, standard = job.revision, job.standard
+
+    def progress(percent: int, step: str) -> None:
+        if step != "done":
+            _advance(job, 5 + percent * 85 // 100, step)
+
+    doc = parse(revision.text)
+    if job.base_revision is not None:
+        result = export_redline(
+            job.base_revision.text,
+            revision.text,
+            job.format,
+            author=standard.association.name,
+            progress=progress,
+        )
+    else:
+        result = export_parsed(
+            doc, job.format, figures=figure_files(standard), progress=progress, font_paths=_font_paths(app)
+        )
+    extension = PIPELINE_FORMATS[job.format][0]
+    filename = f"{download_stem(doc, revision, job.base_revision)}.{extension}"
+    warnings = [{"zh": w.zh, "en": w.en} for w in result.warnings]
+    return result.data, filename, result.media_type, warnings
+
+
+def download_stem(doc: Any, revision: Revision, base: Revision | None = None) -> str:
+    """`T-SZYL-3-2025` for a numbered standard; a draft without a number: title slug and revision."""
+    from exports.api import file_stem
+
+    stem = file_stem(doc)
+    if not doc.meta.number:
+        stem = f"{stem}-r{revision.number}"
+    if base is not None:
+        stem = f"{stem}-redline-r{base.number}-r{revision.number}"
+    return stem
+
+
+def _font_paths(app: Flask) -> list[str] | None:
+    """EXPORT_FONT_PATHS: a list of folders, or one string separated like PATH."""
+    configured = app.config.get("EXPORT_FONT_PATHS")
+    if not configured:
+        return None
+    if isinstance(configured, str):
+        return [p for p in configured.split(os.pathsep) if p]
+    return [str(p) for p in configured]
+
+
+def _store(data: bytes) -> str:
+    """Keep `data` once under its SHA-256; another job storing the same bytes meanwhile is fine."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    if db.session.get(ExportFile, sha256) is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ExportFile(sha256=sha256, data=data, size=len(data)))
+        except IntegrityError:
+            pass
+    return sha256
+
+
+def _fail(job: ExportJob, zh: str, en: str, *, now: datetime) -> None:
+    job.status, job.step = JobStatus.FAILED.value, "failed"
+    job.error_zh, job.error_en = zh, en
+    job.finished_at = job.updated_at = now
+
+
+def _both(message: Any) -> tuple[str, str]:
+    """A translated message in Chinese and English, for a job row read in either language."""
+    with force_locale("zh_CN"):
+        zh = message()
+    with force_locale("en"):
+        en = message()
+    return zh, en
+
+
+def _internal_message() -> str:
+    return _("The export failed because of an error on our side. It has been logged; try again later.")
+
+
+def _interrupted_message() -> str:
+    return _("The export was interrupted (the server restarted or a worker stopped). Ask for it again.")
+
+
+def _queue_down_message() -> str:
+    return _("The export queue cannot be reached. Try again in a few minutes.")

@@ -1,0 +1,187 @@
+"""Exports in the app: ask for an export of a revision (or a redline), follow its job, download the file.
+
+Whoever may read a standard may export any of its revisions (authoring's `can_view_standard`): the
+public too, once it is published. Another organisation's unpublished standard, and its jobs, are 404.
+The standard and history pages show the panel through `templates/exports/_panel.html` and the
+`export_panel` template function, so authoring never imports this package.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.database import utcnow
+from authoring.editor_page import language_of
+from authoring.models import Revision, Standard
+from authoring.permissions import Actor, load_revision, load_standard
+from exports import TEMPLATE_VERSION
+from exports.jobs import (
+    FORMATS,
+    REDLINE_FORMATS,
+    ExportRefused,
+    dispatch,
+    jobs_of_revision,
+    recent_jobs,
+    request_export,
+)
+from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus
+from exports.worker import worker_command
+from extensions import db, limiter
+
+#: cli_group=None: `flask --app wsgi worker`, not `flask exports worker`
+bp = Blueprint("exports", __name__, cli_group=None)
+bp.cli.add_command(worker_command)
+
+
+def _actor_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
+
+
+def _language() -> str:
+    return language_of(get_locale())
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def load_job(job_id: int, actor: Actor) -> ExportJob:
+    """The job if `actor` may read its standard; otherwise as authoring answers for the standard."""
+    job = db.session.get(ExportJob, job_id)
+    load_standard(job.standard_id if job is not None else 0, actor)  # 404, or the login page
+    if job is None:
+        abort(404)
+    return job
+
+
+def job_json(job: ExportJob) -> dict[str, Any]:
+    """What the panel's script shows of a job."""
+    language = _language()
+    done = job.status == JobStatus.DONE.value
+    return {
+        "id": job.id,
+        "status": job.status,
+        "finished": job.status_enum.finished,
+        "format": job.format,
+        "label": job_label(job),
+        "progress": job.progress,
+        "step": job.step_label,
+        "error": job.error(language),
+        "warnings": job.warning_texts(language),
+        "sha256": job.result_sha256 if done else None,
+        "filename": job.filename if done else None,
+        "size": job.size if done else None,
+        "status_url": url_for("exports.job_status", job_id=job.id),
+        "page_url": url_for("exports.job_page", job_id=job.id),
+        "download_url": url_for("exports.download", job_id=job.id) if done else None,
+    }
+
+
+def job_label(job: ExportJob) -> str:
+    if job.base_revision is not None:
+        return _(
+            "Redline, revision %(old)s → %(new)s, %(format)s",
+            old=job.base_revision.number,
+            new=job.revision.number,
+            format=job.format_label,
+        )
+    return _("Revision %(number)s, %(format)s", number=job.revision.number, format=job.format_label)
+
+
+@bp.app_context_processor
+def panel_helpers() -> dict[str, Any]:
+    """`export_panel(standard, revision=None)`: what templates/exports/_panel.html shows."""
+    return {"export_panel": export_panel}
+
+
+def export_panel(standard: Standard, revision: Revision | None = None) -> dict[str, Any]:
+    return {
+        "formats": [(key, FORMAT_LABELS[key]) for key in FORMATS],
+        "redline_formats": [(key, FORMAT_LABELS[key]) for key in REDLINE_FORMATS],
+        "jobs": jobs_of_revision(revision) if revision is not None else {},
+        "recent": recent_jobs(standard) if revision is None else [],
+        "template_version": TEMPLATE_VERSION,
+        "job_json": job_json,
+        "job_label": job_label,
+    }
+
+
+@bp.post("/standards/<int:standard_id>/exports")
+@limiter.limit("30 per minute", key_func=_actor_key)
+def export(standard_id: int) -> ResponseReturnValue:
+    """Ask for an export of revision `revision` as `format` (a redline when `base` is given)."""
+    standard = load_standard(standard_id, current_user)
+    form = request.form
+    try:
+        number = int(form.get("revision", ""))
+        base_number = int(form["base"]) if form.get("base") else None
+    except ValueError:
+        return _refuse(standard, _("Choose the revision to export."))
+    revision = load_revision(standard, number)
+    base = load_revision(standard, base_number) if base_number is not None else None
+    user = current_user if current_user.is_authenticated else None
+    try:
+        requested = request_export(standard, revision, form.get("format", ""), user, now=utcnow(), base=base)
+    except ExportRefused as refusal:
+        db.session.rollback()
+        return _refuse(standard, refusal.message)
+    db.session.commit()
+    job_id = requested.job.id
+    if requested.new:
+        dispatch(job_id)
+    job = db.session.get(ExportJob, job_id)
+    db.session.refresh(job)
+    if _wants_json():
+        return jsonify(job_json(job)), 200 if job.status_enum.finished else 202
+    return redirect(url_for(".job_page", job_id=job_id), 303)
+
+
+def _refuse(standard: Standard, message: str) -> ResponseReturnValue:
+    if _wants_json():
+        return jsonify({"status": "error", "message": message}), 400
+    flash(message, "error")
+    return redirect(url_for("authoring.standard_page", standard_id=standard.id), 303)
+
+
+@bp.get("/exports/<int:job_id>")
+def job_page(job_id: int) -> ResponseReturnValue:
+    """The job for a browser without script: refreshes itself until the file is ready."""
+    job = load_job(job_id, current_user)
+    return render_template("exports/job.html", job=job, standard=job.standard, view=job_json(job))
+
+
+@bp.get("/exports/<int:job_id>/status")
+def job_status(job_id: int) -> ResponseReturnValue:
+    job = load_job(job_id, current_user)
+    response = jsonify(job_json(job))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/exports/<int:job_id>/download")
+def download(job_id: int) -> ResponseReturnValue:
+    """The file, as an attachment named like `T-SZYL-3-2025.docx` (RFC 5987 `filename*` for Chinese)."""
+    job = load_job(job_id, current_user)
+    if job.status != JobStatus.DONE.value or job.result_sha256 is None:
+        abort(404)
+    stored = db.session.get(ExportFile, job.result_sha256)
+    if stored is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(stored.data),
+        mimetype=job.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=job.filename or f"export-{job.id}",
+        etag=job.result_sha256,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["X-Content-SHA256"] = job.result_sha256
+    return response
