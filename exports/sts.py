@@ -8,9 +8,12 @@ normative references and the bibliography `<ref-list>`.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from authoring.document.tree import Block, BlockKind, Document, Section, SectionKind
+from exports.figures import figure_name
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -119,7 +122,7 @@ def _section(section: Section, doc: Document) -> etree._Element:
         _blocks(node, [b for b in section.blocks if b.kind is not BlockKind.LIST], doc)
         refs = _sub(node, "ref-list", content_type="norm-refs")
         for index, text in enumerate(_entries(section), start=1):
-            _sub(_sub(refs, "ref", id=f"normref-{index}"), "std", text)
+            _reference(_sub(refs, "ref", id=f"normref-{index}"), text)
     else:
         _blocks(node, section.blocks, doc)
     for child in section.children:
@@ -128,17 +131,11 @@ def _section(section: Section, doc: Document) -> etree._Element:
 
 
 def _term(section: Section, doc: Document) -> etree._Element:
+    """`<term-sec>` with a TBX entry: the definition, notes and source in the document language's
+    langSet, and the English term (from `en="…"`) in its own langSet."""
     node = etree.Element("term-sec", {"id": f"sec_{section.number}"})
     _sub(node, "label", section.number or "")
     entry = etree.SubElement(node, _tbx("termEntry"), {"id": section.id})
-    definitions = [b for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
-    if definitions:
-        _sub(_sub(entry, _tbx("definition")), "p").text = definitions[0].text
-    for block in section.blocks:
-        if block.kind is BlockKind.NOTE:
-            etree.SubElement(entry, _tbx("note")).text = _plain(block)
-        elif block.kind is BlockKind.SOURCE:
-            etree.SubElement(entry, _tbx("source")).text = block.text.strip("[]")
     lang = "en" if doc.language == "en" else "zh"
     sets = [(lang, section.title)]
     if section.attrs.get("en") and lang != "en":
@@ -146,10 +143,33 @@ def _term(section: Section, doc: Document) -> etree._Element:
     for code, term in sets:
         lang_set = etree.SubElement(entry, _tbx("langSet"))
         lang_set.set("{http://www.w3.org/XML/1998/namespace}lang", code)
+        if code == lang:
+            definitions = [b for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
+            if definitions:
+                etree.SubElement(lang_set, _tbx("definition")).text = definitions[0].text
+            for block in section.blocks:
+                if block.kind is BlockKind.NOTE:
+                    etree.SubElement(lang_set, _tbx("note")).text = _plain(block)
+                elif block.kind is BlockKind.SOURCE:
+                    etree.SubElement(lang_set, _tbx("source")).text = block.text.strip("[]")
         tig = etree.SubElement(lang_set, _tbx("tig"))
         etree.SubElement(tig, _tbx("term")).text = term
         etree.SubElement(tig, _tbx("normativeAuthorization"), {"value": "preferredTerm"})
     return node
+
+
+_DESIGNATION = re.compile(r"(\S+(?:\s+\d[\w.:/—–-]*)?)\s+(.+)", re.S)
+
+
+def _reference(parent: etree._Element, text: str) -> None:
+    """`GB/T 35796—2017 养老机构服务质量基本规范` → <std><std-ref>GB/T 35796—2017</std-ref> <title>…</title></std>."""
+    std = _sub(parent, "std")
+    match = _DESIGNATION.fullmatch(text.strip())
+    if match is None:
+        std.text = text
+        return
+    _sub(std, "std-ref", match.group(1)).tail = " "
+    _sub(std, "title", match.group(2))
 
 
 def _plain(block: Block) -> str:
@@ -186,8 +206,9 @@ def _blocks(parent: etree._Element, blocks: list[Block], doc: Document) -> None:
             fig = _sub(parent, "fig", id=block.id or "")
             _sub(fig, "label", block.label or "")
             _sub(_sub(fig, "caption"), "title", block.caption or "")
-            graphic = _sub(fig, "graphic")
-            graphic.set(f"{{{XLINK_NS}}}href", block.src or "")
+            if figure_name(block.src or ""):  # only a figure reference we would follow
+                graphic = _sub(fig, "graphic")
+                graphic.set(f"{{{XLINK_NS}}}href", block.src or "")
         elif kind is BlockKind.FORMULA:
             formula = _sub(parent, "disp-formula", id=block.id or "")
             _sub(formula, "label", block.number or "")

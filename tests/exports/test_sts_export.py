@@ -38,14 +38,18 @@ def test_terms_are_term_secs_with_tbx_entries():
     assert len(entries) == 8
     first = entries[0]
     assert first.findtext(f".//{{{TBX}}}term") == "老年人"
-    assert "60周岁及以上的人。" in first.findtext(f"{{{TBX}}}definition/p")
+    zh, en = first.findall(f"{{{TBX}}}langSet")
+    assert zh.findtext(f"{{{TBX}}}definition") == "60周岁及以上的人。"
+    assert zh.findtext(f"{{{TBX}}}source").startswith("来源")
+    assert en.findtext(f"{{{TBX}}}tig/{{{TBX}}}term") == "older person"
 
 
 def test_annexes_tables_and_references():
     root = _sts("community-care")
     assert [a.findtext("label") for a in root.findall("back/app-group/app")] == ["附录A", "附录B"]
     assert root.find("back/ref-list[@content-type='bibl']") is not None
-    assert len(root.findall(".//ref-list[@content-type='norm-refs']/ref")) == 6
+    refs = root.findall(".//ref-list[@content-type='norm-refs']/ref/std")
+    assert [(r.findtext("std-ref"), r.findtext("title")) for r in refs][2] == ("GB/T 35796—2017", "养老机构服务质量基本规范")
     assert root.find(".//table-wrap[@id='tbl-staff']/caption/title").text == "服务人员配置要求"
 
 
