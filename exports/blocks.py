@@ -126,7 +126,8 @@ class BodyBuilder:
         title = section.title or section.label or ""
         if self.ctx.target == "typst":
             return [pa.raw_block("typst", f"#std-preface-heading({typst_string(title)})")]
-        return styled(self.ctx, "Preface Heading", [pa.para(self.title_inlines(section))])
+        self.ctx.anchors.add(section.id)
+        return [pa.div([pa.para(self.title_inlines(section))], custom_style="Preface Heading", identifier=section.id)]
 
     def annex_heading(self, section: Section) -> list[Node]:
         zh = self.ctx.zh

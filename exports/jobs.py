@@ -154,12 +154,25 @@ def recent_jobs(standard: Standard, limit: int = 8) -> list[ExportJob]:
 # -- where jobs run ---------------------------------------------------------------------------
 
 
+def setting(app: Flask, name: str, default: Any = None) -> Any:
+    """An export setting: the app's configuration first, then the environment variable of that name."""
+    value = app.config.get(name)
+    if value in (None, ""):
+        value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
 def runner_name(app: Flask) -> str:
     """ "sync", "thread" or "rq": EXPORT_RUNNER, else RQ when REDIS_URL is set, else threads."""
-    configured = app.config.get("EXPORT_RUNNER")
+    configured = setting(app, "EXPORT_RUNNER")
     if configured:
         return str(configured)
     return "rq" if app.config.get("REDIS_URL") else "thread"
+
+
+def queue_name(app: Flask) -> str:
+    """EXPORT_QUEUE, "exports" by default (tests use a queue of their own)."""
+    return str(setting(app, "EXPORT_QUEUE", EXPORT_QUEUE))
 
 
 def dispatch(job_id: int) -> None:
@@ -173,7 +186,7 @@ def dispatch(job_id: int) -> None:
             _queue(app).enqueue_call(
                 "exports.jobs.run_export",
                 args=(job_id,),
-                timeout=int(app.config.get("EXPORT_TIMEOUT") or DEFAULT_TIMEOUT),
+                timeout=int(setting(app, "EXPORT_TIMEOUT", DEFAULT_TIMEOUT)),
                 result_ttl=0,
                 failure_ttl=7 * 86400,
                 description=f"export job {job_id}",
@@ -192,14 +205,14 @@ def _queue(app: Flask) -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(EXPORT_QUEUE, connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
     """The web process's pool, made on first use; bounded by EXPORT_WORKERS threads."""
     executor = app.extensions.get("export_executor")
     if executor is None:
-        workers = max(1, int(app.config.get("EXPORT_WORKERS") or 2))
+        workers = max(1, int(setting(app, "EXPORT_WORKERS", 2)))
         executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export")
         app.extensions["export_executor"] = executor
     return executor
@@ -335,7 +348,7 @@ def download_stem(doc: Any, revision: Revision, base: Revision | None = None) ->
 
 def _font_paths(app: Flask) -> list[str] | None:
     """EXPORT_FONT_PATHS: a list of folders, or one string separated like PATH."""
-    configured = app.config.get("EXPORT_FONT_PATHS")
+    configured = setting(app, "EXPORT_FONT_PATHS")
     if not configured:
         return None
     if isinstance(configured, str):

@@ -20,7 +20,7 @@ def worker_command(burst: bool, simple: bool) -> None:
     from redis import Redis
     from rq import Queue, SimpleWorker, Worker
 
-    from exports.jobs import EXPORT_QUEUE, use_app
+    from exports.jobs import queue_name, use_app
 
     url = current_app.config.get("REDIS_URL")
     if not url:
@@ -31,5 +31,6 @@ def worker_command(burst: bool, simple: bool) -> None:
     use_app(current_app._get_current_object())  # type: ignore[attr-defined]
     connection = Redis.from_url(url)
     worker_class = SimpleWorker if simple else Worker
-    worker = worker_class([Queue(EXPORT_QUEUE, connection=connection)], connection=connection)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = worker_class([Queue(queue_name(app), connection=connection)], connection=connection)
     worker.work(burst=burst)
