@@ -26,7 +26,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: "module:attribute" of each package's blueprint, registered in this order
-BLUEPRINTS = ("accounts.views:bp", "authoring.views:bp", "workflow.views:bp", "exports.views:bp")
+BLUEPRINTS = (
+    "accounts.views:bp",
+    "authoring.views:bp",
+    "authoring.figure_views:bp",
+    "workflow.views:bp",
+    "exports.views:bp",
+)
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli", "authoring.cli", "workflow.cli", "exports.cli")
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
