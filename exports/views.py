@@ -132,12 +132,13 @@ def export(standard_id: int) -> ResponseReturnValue:
     except ExportRefused as refusal:
         db.session.rollback()
         return _refuse(standard, refusal.message)
-    db.session.commit()
     job_id = requested.job.id
+    db.session.commit()
     if requested.new:
         dispatch(job_id)
+        # end any read transaction opened before the job wrote (SQLite reads a snapshot per transaction)
+        db.session.commit()
     job = db.session.get(ExportJob, job_id)
-    db.session.refresh(job)
     if _wants_json():
         return jsonify(job_json(job)), 200 if job.status_enum.finished else 202
     return redirect(url_for(".job_page", job_id=job_id), 303)
