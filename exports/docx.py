@@ -52,6 +52,7 @@ def docx_ast(doc: Document, ctx: Context) -> dict:
     blocks.extend(raw(x) for x in toc_blocks(doc, lines["contents"]))
     front = [s for s in doc.sections if s.kind in _FRONT]
     rest = [s for s in doc.sections if s.kind not in _FRONT]
+    blocks.extend(builder.blocks(doc.preamble, None))  # text before the first heading is never lost
     for section in front:
         blocks.extend(builder.section(section))
     blocks.append(raw(section_break(page_format="upperRoman", start=1, headers=True)))

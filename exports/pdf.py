@@ -60,7 +60,7 @@ def check_fonts(paths: list[str]) -> None:
 
 def typst_ast(doc: Document, ctx: Context) -> dict:
     builder = BodyBuilder(ctx)
-    blocks: list[dict] = []
+    blocks: list[dict] = builder.blocks(doc.preamble, None)  # text before the first heading
     for section in (s for s in doc.sections if s.kind in _FRONT):
         blocks.extend(builder.section(section))
     blocks.append(pa.raw_block("typst", BODY_START))

@@ -30,6 +30,8 @@ _TEMPLATE = r"""
 #set table(stroke: 0.5pt + black, inset: 4pt)
 #show math.equation: set text(font: ("New Computer Modern Math",))
 
+// pandoc's Typst writer calls this for `---` (its default template defines it; ours must too)
+#let horizontalrule = align(center, line(length: 50%, stroke: 0.5pt))
 #let std-label(s) = text(font: hei, s)
 #let std-note(body) = { set text(size: @small-size@); body }
 #let std-example(body) = { set text(size: @small-size@); body }
