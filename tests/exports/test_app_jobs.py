@@ -87,7 +87,7 @@ def test_redline_docx_between_two_revisions_has_tracked_changes(drafter_client, 
     job = ask(drafter_client, szyl.standard, 2, "docx", base=1).get_json()
     assert job["status"] == "done", job
     assert job["filename"] == "T-SZYL-3-2025-redline-r1-r2.docx"
-    assert "1 → 2" in job["label"]
+    assert "第 1 版 → 第 2 版" in job["label"]
     body = zipfile.ZipFile(io.BytesIO(drafter_client.get(job["download_url"]).data)).read("word/document.xml")
     assert b"<w:ins " in body and b"<w:del " in body
 
