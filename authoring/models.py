@@ -171,12 +171,16 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: when it was saved
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: why, in the author's words ("采纳意见12", "merged", "restored revision 3")
+    #: why, in the author's own words ("采纳意见12"); what the product did (created, merged, restored)
+    #: is `kind`, shown in the reader's language, never written into the message
     message: Mapped[str] = mapped_column(String(500), default="")
     #: the revision this one was made from: the previous latest (None for the first)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id", ondelete="SET NULL"))
-    #: "saved", "merged", "restored", "created": how the revision came about, for the history page
+    #: how the revision came about: "created" (blank skeleton), "uploaded", "saved", "merged" (with
+    #: its parent, the revision saved meanwhile), "restored" (see `restored_from`)
     kind: Mapped[str] = mapped_column(String(16), default="saved")
+    #: for a restored revision, the number of the revision whose text it brought back
+    restored_from: Mapped[int | None] = mapped_column(Integer)
     #: characters inserted and deleted against the parent (character diff), for the history page
     chars_added: Mapped[int] = mapped_column(Integer, default=0)
     chars_removed: Mapped[int] = mapped_column(Integer, default=0)

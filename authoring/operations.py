@@ -149,11 +149,9 @@ def create_standard(
         title_zh = _title_of(text)
     if not title_zh:
         raise AuthoringError(_("Give the Chinese title, or upload a file whose front matter has title.zh."))
+    kind = "uploaded" if text is not None else "created"
     if text is None:
         text = blank_standard(title_zh=title_zh, title_en=title_en, association=association.name)
-        message = _("Created from the blank GB/T 1.1 skeleton")
-    else:
-        message = _("Created from an uploaded file")
     check_size(text)
     standard = Standard(
         association=association,
@@ -172,9 +170,9 @@ def create_standard(
         standard,
         first_author or creator,
         with_derived_ids(normalise_newlines(text)),
-        message,
+        "",
         now=now,
-        kind="created",
+        kind=kind,
     )
     db.session.flush()
     return standard
@@ -256,12 +254,11 @@ def _save_revision(
     merged = with_derived_ids(merge.merged)
     if merged == latest.text:
         return Saved("unchanged", latest, latest.text)
-    note = _("merged with revision %(number)s", number=latest.number)
     revision = _add_revision(
         standard,
         author,
         merged,
-        f"{message} ({note})" if message else note,
+        message,
         now=now,
         kind="merged",
         prepared=prepared_analysis if merged == prepared else None,
@@ -280,10 +277,7 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
     assert latest is not None
     if latest.text == text:
         return Saved("unchanged", latest, text)
-    default = _("Restored revision %(number)s", number=number)
-    revision = _add_revision(
-        standard, author, text, f"{default}: {message}" if message else default, now=now, kind="restored"
-    )
+    revision = _add_revision(standard, author, text, message, now=now, kind="restored", restored_from=number)
     return Saved("saved", revision, text)
 
 
@@ -307,6 +301,7 @@ def _add_revision(
     now: datetime,
     kind: str,
     prepared: RenderCache | analysis.Analysis | None = None,
+    restored_from: int | None = None,
 ) -> Revision:
     """Write revision latest+1 with its cached analysis and what it changed against its parent."""
     digest = content_hash(text)
@@ -326,6 +321,7 @@ def _add_revision(
         message=message.strip()[:500],
         parent=parent,
         kind=kind,
+        restored_from=restored_from,
         chars_added=added,
         chars_removed=removed,
         touched=touched_clauses(parent_digests, result.clause_digests),

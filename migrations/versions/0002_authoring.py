@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('message', sa.String(length=500), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('restored_from', sa.Integer(), nullable=True),
     sa.Column('chars_added', sa.Integer(), nullable=False),
     sa.Column('chars_removed', sa.Integer(), nullable=False),
     sa.Column('touched', sa.JSON(), nullable=False),
