@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from accounts.models import Organisation, Role
@@ -44,9 +44,3 @@ class SaveForm(FlaskForm):
 
 class RestoreForm(FlaskForm):
     message = StringField(_l("Why (optional)"), validators=[Optional(), Length(max=400)])
-
-
-class ConflictResolutionForm(SaveForm):
-    """The no-script conflict page posts the resolved text against the latest revision."""
-
-    mine = HiddenField()

@@ -8,7 +8,9 @@ it and keep the drafter's text; a plain form post (no script) gets the same outc
 
 from __future__ import annotations
 
+import base64
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -204,8 +206,6 @@ def editor(standard_id: int) -> ResponseReturnValue:
 def _bundle_available() -> bool:
     """True when `make assets` built the CodeMirror bundle; without it the editor is a textarea."""
     static = current_app.static_folder or ""
-    from pathlib import Path
-
     return (Path(static) / "build" / "editor.js").is_file()
 
 
@@ -287,8 +287,15 @@ def _conflict_answer(standard: Standard, conflict: Conflict, as_json: bool) -> R
                 "diff_html": render_template("authoring/_conflict_diff.html", view=view),
             }
         ), 409
+    # the drafter's text as they sent it, downloadable without script (a data: link)
+    mine_base64 = base64.b64encode(conflict.mine.encode("utf-8")).decode("ascii")
     return render_template(
-        "authoring/conflict.html", standard=standard, conflict=conflict, view=view, message=message
+        "authoring/conflict.html",
+        standard=standard,
+        conflict=conflict,
+        view=view,
+        message=message,
+        mine_base64=mine_base64,
     ), 409
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -83,7 +85,8 @@ def test_conflict_without_script_shows_the_conflict_page(
     page = response.get_data(as_text=True)
     assert 'name="base_revision" value="2"' in page
     assert TRAINING_NEW in page  # the drafter's text is on the page
-    assert "base64," in page  # and downloadable as it was
+    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)
+    assert base64.b64decode(encoded).decode("utf-8") == mine  # downloadable byte for byte
 
 
 def test_save_based_on_a_revision_that_does_not_exist_is_refused_with_a_message(
