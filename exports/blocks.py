@@ -197,6 +197,8 @@ class BodyBuilder:
             return self.formula(block)
         if kind is BlockKind.CODE:
             return [pa.code_block(block.text.rstrip("\n"))]
+        if kind is BlockKind.FOOTNOTE:
+            return []  # printed where it is cited, as a footnote
         if block.tokens:
             return blocks_from_tokens(ctx, block.tokens)
         if block.segments:
@@ -241,7 +243,7 @@ class BodyBuilder:
     def figure(self, block: Block) -> list[Node]:
         ctx = self.ctx
         caption = caption_inlines(ctx, block.label, block.caption)
-        picture = picture_node(ctx, block.src or "", pa.text(block.caption or ""), width_mm=120)
+        picture = picture_node(ctx, block.src or "", pa.text(block.caption or ""))
         # a placeholder names the file only when it is a figure reference we would have followed
         shown = block.src if figure_name(block.src or "") else ""
         if ctx.target == "typst":

@@ -36,6 +36,7 @@ class Context:
     #: figure files the Typst compile needs in its root: file name → figure
     media: dict[str, Figure] = field(default_factory=dict)
     _lines: list[str] | None = None
+    _footnotes: dict[str, list] | None = None
 
     @property
     def zh(self) -> bool:
@@ -54,3 +55,17 @@ class Context:
 
     def label(self, target: str) -> str | None:
         return self.doc.labels.get(target)
+
+    def footnote(self, label: str) -> list | None:
+        """The blocks of footnote `label` (its `[^label]: …` definition), or None when undefined."""
+        if self._footnotes is None:
+            from authoring.document.tree import BlockKind
+            from exports.markdown import blocks_from_tokens
+
+            self._footnotes = {}
+            definitions = [b for s in self.doc.walk() for b in s.blocks] + list(self.doc.preamble)
+            for block in definitions:
+                if block.kind is BlockKind.FOOTNOTE and block.id:
+                    self._footnotes[block.id.removeprefix("fn-")] = []  # a footnote citing itself stops here
+                    self._footnotes[block.id.removeprefix("fn-")] = blocks_from_tokens(self, block.tokens)
+        return self._footnotes.get(label)

@@ -24,6 +24,7 @@ from exports.context import Context
 from exports.pandoc_ast import Node
 
 _SCRIPT = re.compile(r"\^([^\s^]+)\^|~([^\s~]+)~")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _SAFE_URL = re.compile(r"(https?://|mailto:)[^\s]+", re.IGNORECASE)
 
 
@@ -57,6 +58,22 @@ def _text(value: str) -> list[Node]:
             out.append(pa.wrap("Subscript", pa.text(match.group(2))))
         position = match.end()
     out.extend(pa.text(value[position:]))
+    return out
+
+
+def _footnotes(ctx: Context, value: str) -> list[Node]:
+    """`[^label]` becomes a real footnote (Word's footnotes, Typst's #footnote) with the text of its
+    definition; an undefined label stays as typed."""
+    out: list[Node] = []
+    position = 0
+    for match in _FOOTNOTE_REF.finditer(value):
+        content = ctx.footnote(match.group(1))
+        if content is None:
+            continue
+        out.extend(_text(value[position : match.start()]))
+        out.append({"t": "Note", "c": content})
+        position = match.end()
+    out.extend(_text(value[position:]))
     return out
 
 
@@ -120,7 +137,7 @@ def convert_inline(ctx: Context, tokens: list[Token]) -> list[Node]:
         current = stack[-1][1]
         kind = token.type
         if kind in ("text", "text_special"):
-            current.extend(_text(token.content))
+            current.extend(_footnotes(ctx, token.content) if "[^" in token.content else _text(token.content))
         elif kind == "softbreak":
             current.append(pa.SOFT_BREAK)
         elif kind == "hardbreak":
@@ -197,18 +214,18 @@ def picture_node(ctx: Context, src: str, alt: list[Node], *, width_mm: float | N
             f"Figure missing or not allowed, replaced by a placeholder: {src}",
         )
         return None
+    if width_mm is None:  # the picture's own size at 96 dpi, kept between 40 mm and 150 mm wide
+        width_mm = min(150.0, max(40.0, figure.width * 25.4 / 96))
     if ctx.target == "typst":
         name = f"figure-{len(ctx.media) + 1}.{figure.extension}"
         for existing, known in ctx.media.items():
             if known is figure:
                 name = existing
         ctx.media[name] = figure
-        width = f"{width_mm:.0f}mm" if width_mm else "auto"
-        return pa.raw_inline("typst", f'#image("{name}", width: {width})')
+        return pa.raw_inline("typst", f'#image("{name}", width: {width_mm:.0f}mm)')
     data = base64.b64encode(figure.data).decode("ascii")
     node = pa.image(alt, f"data:{figure.media_type};base64,{data}")
-    if width_mm:
-        node["c"][0][2].append(["width", f"{width_mm:.0f}mm"])
+    node["c"][0][2].append(["width", f"{width_mm:.0f}mm"])
     return node
 
 
