@@ -433,7 +433,7 @@
     if (!stored || typeof stored.text !== "string" || stored.text === this.savedText) return;
     var self = this;
     var banner = this.$("#recovered-draft");
-    banner.querySelector(".recovered-time").textContent = new Date(stored.saved_at).toLocaleString();
+    banner.querySelector(".recovered-time").textContent = new Date(stored.saved_at).toLocaleString(document.documentElement.lang || undefined);
     banner.querySelector(".recovered-base").textContent = String(stored.base_revision);
     banner.hidden = false;
     banner.querySelector(".recover-restore").onclick = function () {
