@@ -10,16 +10,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from accounts.models import Organisation, Role
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of check boxes: easier than a multiple select for a short list."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class NewStandardForm(FlaskForm):
     title_zh = StringField(_l("Chinese title"), validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("English title"), validators=[Optional(), Length(max=300)])
     committee = StringField(_l("Committee or drafting group"), validators=[Optional(), Length(max=200)])
-    drafters = SelectMultipleField(_l("Drafters"), coerce=int, validators=[Optional()])
+    drafters = CheckboxesField(_l("Drafters"), coerce=int, validators=[Optional()])
     upload = FileField(
         _l("Standard Markdown file (optional)"),
         description=_l("Leave empty to start from the blank GB/T 1.1 skeleton."),
