@@ -123,21 +123,18 @@ def _field(parent, instruction: str, cached: str | None = None) -> None:
 def toc_blocks(doc: Document, title: str) -> list[str]:
     """目次: a real TOC field over headings 1–2 plus the preface and annex styles, never term entries.
 
-    The cached result lists the entries with PAGEREF fields for the page numbers; Word and WPS refresh
-    the whole field on open (settings `w:updateFields`), LibreOffice shows the cached list without
-    numbers (it does not recompute fields inside an imported index).
+    The cached result lists the entries without page numbers (they are only known after Word's own
+    layout): Word and WPS rebuild the field with numbers and dot leaders on opening (settings
+    `w:updateFields`); LibreOffice, which does not recompute an imported index, shows the plain list.
     """
     heading = paragraph("TOCHeading", title)
     entries = _toc_entries(doc)
-    width = mm_twips(PAGE.text_width_mm)
     out = [to_xml(heading)]
     instruction = 'TOC \\o "1-2" \\h \\z \\t "Preface Heading,1,Annex Heading,1"'
-    for index, (level, text, anchor) in enumerate(entries):
+    for index, (level, text) in enumerate(entries):
         p = el("p")
         ppr = sub(p, "pPr")
         sub(ppr, "pStyle", val=f"TOC{level}")
-        stops = sub(ppr, "tabs")
-        sub(stops, "tab", val="right", leader="dot", pos=width)
         if index == 0:
             sub(sub(p, "r"), "fldChar", fldCharType="begin")
             instr = sub(sub(p, "r"), "instrText")
@@ -145,11 +142,6 @@ def toc_blocks(doc: Document, title: str) -> list[str]:
             instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             sub(sub(p, "r"), "fldChar", fldCharType="separate")
         _run(p, text)
-        if anchor:
-            # the page number: a PAGEREF to the heading's bookmark, filled in when Word updates the
-            # fields on opening (settings w:updateFields); LibreOffice shows the empty cached result
-            sub(sub(p, "r"), "tab")
-            _field(p, f"PAGEREF {anchor} \\h", "")
         out.append(to_xml(p))
     # the field ends in a paragraph of its own, so no entry shares a paragraph with what follows
     closing = el("p")
@@ -162,27 +154,27 @@ def toc_blocks(doc: Document, title: str) -> list[str]:
     return out
 
 
-def _toc_entries(doc: Document) -> list[tuple[int, str, str]]:
-    """(level, text, bookmark) of every 目次 entry: preface elements, chapters and their first-level
+def _toc_entries(doc: Document) -> list[tuple[int, str]]:
+    """(level, text) of every 目次 entry: preface elements, chapters and their first-level
     clauses, annexes and theirs, the bibliography; never term entries."""
     zh = doc.language != "en"
     space = "\u3000" if zh else "\u2003"
-    entries: list[tuple[int, str, str]] = []
+    entries: list[tuple[int, str]] = []
 
     def clauses(section: Section) -> None:
-        entries.extend((2, f"{c.number}{space}{c.title}", c.id) for c in section.children
+        entries.extend((2, f"{c.number}{space}{c.title}") for c in section.children
                        if c.title and c.kind is SectionKind.CLAUSE)
 
     for section in doc.sections:
         if section.kind in (SectionKind.FOREWORD, SectionKind.INTRODUCTION, SectionKind.BIBLIOGRAPHY):
-            entries.append((1, section.title, section.id))
+            entries.append((1, section.title))
         elif section.kind is SectionKind.CHAPTER:
-            entries.append((1, f"{section.number}{space}{section.title}", section.id))
+            entries.append((1, f"{section.number}{space}{section.title}"))
             clauses(section)
         elif section.kind is SectionKind.ANNEX:
             status = {"normative": "（规范性）" if zh else " (normative) ",
                       "informative": "（资料性）" if zh else " (informative) "}.get(section.annex_status or "", space)
-            entries.append((1, f"{section.label}{status}{section.title}", section.id))
+            entries.append((1, f"{section.label}{status}{section.title}"))
             clauses(section)
     return entries
 
