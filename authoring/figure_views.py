@@ -24,6 +24,7 @@ from authoring.figures import (
     delete_figure,
     figures_of,
     find_figure,
+    megabytes,
     upload_figure,
 )
 from authoring.models import Standard
@@ -49,7 +50,7 @@ def figure_helpers() -> dict[str, Any]:
     return {
         "standard_figures": figures_of,
         "may_manage_figures": lambda standard: can_manage_figures(current_user, standard),
-        "figure_max_mb": lambda: f"{_max_bytes() / 1_048_576:g}",
+        "figure_max_mb": lambda: megabytes(_max_bytes()),
     }
 
 
@@ -74,7 +75,7 @@ def upload(standard_id: int) -> ResponseReturnValue:
         flash(
             _(
                 "The file is larger than %(limit)s MB, the most a figure may be.",
-                limit=f"{limit / 1_048_576:g}",
+                limit=megabytes(limit),
             ),
             "error",
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -32,6 +33,11 @@ MAX_PIXELS = 40_000_000
 NAME_PATTERN = re.compile(r"[\w][\w.-]{0,80}\.(png|jpe?g)", re.IGNORECASE)
 
 _FORMATS = {"png": ("PNG", "image/png"), "jpg": ("JPEG", "image/jpeg"), "jpeg": ("JPEG", "image/jpeg")}
+
+
+def megabytes(size: int) -> str:
+    """`size` in MB for messages: one decimal, none when whole ("5", "0.1", "2.5")."""
+    return f"{size / 1_048_576:.1f}".removesuffix(".0")
 
 
 class FigureRefused(AuthoringError):
@@ -130,14 +136,24 @@ def reencode(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> t
         raise FigureRefused(
             _(
                 "The file is %(size)s MB; a figure may be at most %(limit)s MB.",
-                size=f"{len(data) / 1_048_576:.1f}",
-                limit=f"{max_bytes / 1_048_576:g}",
+                size=megabytes(len(data)),
+                limit=megabytes(max_bytes),
             )
         )
     target, media_type = _FORMATS[name.rsplit(".", 1)[1].lower()]
     not_a_picture = FigureRefused(_("“%(name)s” is not a PNG or JPEG picture (or it is damaged).", name=name))
+    too_many_pixels = FigureRefused(
+        _(
+            "The picture has more than %(limit)s million pixels, the most a figure may have.",
+            limit=MAX_PIXELS // 1_000_000,
+        )
+    )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():
+            # opening reads the header only; the pixel cap below refuses before any decoding
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
             if probe.format not in ("PNG", "JPEG"):
                 raise not_a_picture
             width, height = probe.size
@@ -161,7 +177,9 @@ def reencode(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> t
                 picture.convert(keep).save(out, format="PNG", optimize=True)
     except FigureRefused:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        raise too_many_pixels from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise not_a_picture from error
     return out.getvalue(), media_type, width, height
 
