@@ -273,7 +273,9 @@ def test_without_the_bundle_the_textarea_does_everything(browser: Any, live_serv
     log_in(page, live_server, "drafter@demo.test")
     open_editor(page, live_server, standard_id)
     assert page.get_attribute("body", "data-source-pane") == "textarea"
-    type_at_line(page, line_of(page, "# 服务对象能力评估与服务等级确定"), "## 无脚本时写的条\n\n服务机构应记录。\n\n")
+    type_at_line(
+        page, line_of(page, "# 服务对象能力评估与服务等级确定"), "## 无脚本时写的条\n\n服务机构应记录。\n\n"
+    )
     wait_for_preview(page, "无脚本时写的条")
     assert page.locator("#preview h3", has_text="无脚本时写的条").inner_text().startswith("8.4")
     page.click(".insert-menu summary")
