@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 #: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked")
@@ -97,7 +97,7 @@ def configure_sqlite_engine(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def begin_immediate(session: Session) -> None:
+def begin_immediate(session: Session | scoped_session[Session]) -> None:
     """Start the session's next transaction with `BEGIN IMMEDIATE` on SQLite; nothing elsewhere.
 
     Call it before a unit of work that reads a row and then writes depending on what it read: the
@@ -106,6 +106,8 @@ def begin_immediate(session: Session) -> None:
     first, because SQLite cannot upgrade a running transaction. On PostgreSQL it does nothing; use
     `.with_for_update()` on the row you decide on.
     """
+    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's db.session
+        session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():

@@ -269,8 +269,10 @@ def revoke_invitation(actor: User | None, invitation: Invitation, *, now: dateti
     db.session.flush()
 
 
-def find_invitation(token: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+def find_invitation(token: str, *, lock: bool = False) -> Invitation | None:
+    """The invitation of a link; `lock` holds its row (PostgreSQL) until the transaction ends."""
+    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 class InvitationUnusable(AccountsError):

@@ -26,7 +26,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from accounts import operations
-from accounts.database import utcnow
+from accounts.database import begin_immediate, utcnow
 from accounts.forms import (
     LANGUAGES,
     ConfirmForm,
@@ -300,32 +300,36 @@ def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str) -> ResponseReturnValue:
-    invitation = operations.find_invitation(token)
+    if request.method == "POST":
+        # two clicks on the same link must not make two memberships: hold the write lock from the read
+        begin_immediate(db.session)
+    invitation = operations.find_invitation(token, lock=request.method == "POST")
     if invitation is None:
         abort(404)
     try:
         operations.check_invitation(invitation, now=utcnow())
     except operations.InvitationUnusable as unusable:
-        return render_template(
+        page = render_template(
             "errors/error.html", code=410, title=_("Invitation unusable"), message=str(unusable)
-        ), 410
+        )
+        return page, 410
 
-    account_exists = operations.find_user_by_email(invitation.email) is not None
     user = acting_user() if current_user.is_authenticated else None
     if user is not None and user.email != invitation.email:
         return render_template("accounts/invitation.html", invitation=invitation, wrong_user=True), 403
-    if user is None and account_exists:
+    if user is None and operations.find_user_by_email(invitation.email) is not None:
         flash(_("You already have an account: log in, then open the link again."), "info")
         return redirect(url_for(".login", next=request.path))
 
     form = ConfirmForm() if user is not None else NewAccountForm()
     if form.validate_on_submit():
+        new_account = form if isinstance(form, NewAccountForm) else None
         try:
             membership = operations.accept_invitation(
                 invitation,
                 user=user,
-                name=getattr(form, "name", None) and form.name.data,
-                password=getattr(form, "password", None) and form.password.data,
+                name=new_account.name.data if new_account else None,
+                password=new_account.password.data if new_account else None,
                 now=utcnow(),
             )
         except operations.AccountsError as refused:

@@ -14,21 +14,17 @@
 
 from __future__ import annotations
 
-import contextvars
 import itertools
 import os
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
@@ -36,14 +32,24 @@ from accounts.models import Membership, Organisation, OrgKind, Role, User
 from extensions import db as _db
 from wsgi import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-# the harness modules next to this file (permission_matrix) import by name in any import mode
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
-ARTIFACTS = ROOT / "test-artifacts"
+# the helper modules next to this file (app_testing, permission_matrix) import by name in any mode
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-#: the password every factory-made user has
-PASSWORD = "correct horse 42"
+from app_testing import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    ROOT,
+    IsolatedClient,
+    LiveServer,
+    login,
+    make_test_config,
+    postgresql_url_and_options,
+    reset_postgresql_schema,
+)
+
 #: a fast hash for factory users: scrypt would cost ~50 ms per user and per login
 _FAST_HASH_METHOD = "pbkdf2:sha256:1000"
 
@@ -70,81 +76,6 @@ def compiled_translations() -> None:
 
 
 # -- application and database ---------------------------------------------------------------
-
-
-def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
-    """The configuration of a test application; CSRF off unless a test turns it on."""
-    config: dict[str, Any] = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "WTF_CSRF_ENABLED": False,
-        "BASE_URL": "https://standards.example.org",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SERVER_NAME": None,
-    }
-    config.update(overrides)
-    return config
-
-
-def _pg_schema() -> str:
-    """One schema per pytest-xdist worker, so workers never see each other's rows."""
-    return "test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def postgresql_url_and_options() -> tuple[str, dict[str, Any]]:
-    from accounts.database import normalise_database_url
-
-    url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
-    # synchronous_commit off: a test database need not survive a power cut, and commits get fast
-    options = f"-csearch_path={_pg_schema()} -csynchronous_commit=off"
-    return url, {"connect_args": {"options": options}, "pool_size": 2}
-
-
-class _PostgresState:
-    #: the schema was dropped and created from the models in this session
-    ready = False
-
-
-def reset_postgresql_schema(fresh: bool) -> None:
-    """Empty the test schema: recreated from the models once per session, emptied after that."""
-    schema = _pg_schema()
-    if fresh or not _PostgresState.ready:
-        with _db.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        _db.create_all()
-        _PostgresState.ready = True
-        return
-    # DELETE is much faster than TRUNCATE on tables this small; then the ids start at 1 again
-    with _db.engine.begin() as connection:
-        for table in reversed(_db.metadata.sorted_tables):
-            connection.execute(table.delete())
-        sequences = connection.execute(
-            text(
-                "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()"
-            )
-        ).scalars()
-        for sequence in sequences:
-            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
-
-
-def forget_postgresql_schema() -> None:
-    """Tell the fixtures that a test changed the schema (e.g. ran the migrations)."""
-    _PostgresState.ready = False
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose requests each run in a fresh context, like separate production requests.
-
-    Without this, the application context the `app` fixture keeps pushed would be shared by every
-    request: one `g` (Flask-Login caches the user there) and one database session for the whole test.
-    """
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            _db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -286,24 +217,6 @@ def make_member(
 
 # -- logging in -----------------------------------------------------------------------------
 
-_CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def csrf_token(client: FlaskClient, path: str) -> str | None:
-    """The CSRF token of the first form on `path`, when CSRF is on."""
-    match = _CSRF_INPUT.search(client.get(path).get_data(as_text=True))
-    return match.group(1) if match else None
-
-
-def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> Any:
-    """Log in through the login form; returns the response (302 to the desk when it worked)."""
-    email = user if isinstance(user, str) else user.email
-    data = {"email": email, "password": password}
-    token = csrf_token(client, "/login")
-    if token:
-        data["csrf_token"] = token
-    return client.post("/login", data=data)
-
 
 @pytest.fixture(name="login")
 def login_fixture() -> Callable[..., Any]:
@@ -318,13 +231,6 @@ def password() -> str:
 
 
 # -- live server and browser ----------------------------------------------------------------
-
-
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
-    password: str
 
 
 @pytest.fixture(scope="session")
@@ -358,17 +264,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=5)
 
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright (never `playwright install`)."""
@@ -390,6 +285,20 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def browser_login(live_server: LiveServer) -> Callable[..., None]:
+    """browser_login(page, email, password=None): log in through the real form, wait for the desk."""
+
+    def log_in(page: Any, email: str, password: str | None = None) -> None:
+        page.goto(live_server.url + "/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password or live_server.password)
+        page.click("main form button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+
+    return log_in
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from wsgi import create_app
 @pytest.fixture
 def empty_app(database_url):
     """An application whose database has no tables at all (not even from create_all)."""
-    from conftest import forget_postgresql_schema, make_test_config, postgresql_url_and_options
+    from app_testing import forget_postgresql_schema, make_test_config, postgresql_url_and_options
 
     overrides = {}
     if database_url.startswith("postgresql"):
