@@ -61,7 +61,9 @@ def optional_import(path: str) -> Any | None:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as missing:
-        if missing.name != module_name:  # a real import error inside the module must not hide
+        # skipped only when the module (or its package) is what is missing: an import error
+        # inside a module that exists must not hide
+        if not (missing.name == module_name or module_name.startswith(f"{missing.name}.")):
             raise
         return None
     return getattr(module, attribute, None) if attribute else module
@@ -94,6 +96,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         RATELIMIT_HEADERS_ENABLED=False,
+        # when Redis is down, count in memory rather than refuse every login
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         CONTENT_SECURITY_POLICY=(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
