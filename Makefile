@@ -55,7 +55,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 # then translate the empty msgstr entries in translations/zh_Hans_CN/LC_MESSAGES/messages.po.
 translations: $(VENV)/.stamp-install
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-location --width 110
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 110
 
 # Front-end bundles (the editor's CodeMirror pane), from the npm registry at build time, when node is here.
 assets: static/build/.stamp
