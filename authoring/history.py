@@ -38,6 +38,13 @@ def preview_json(result: RenderCache | Analysis, language: str) -> dict[str, Any
     }
 
 
+def _title_of(item: dict[str, Any]) -> str:
+    """An outline entry's title; an untitled clause shows its number alone, never the number twice."""
+    if item.get("title"):
+        return str(item["title"])
+    return "" if item.get("number") else str(item.get("label") or "")
+
+
 # -- the timeline chart -------------------------------------------------------------------------------
 
 
@@ -124,7 +131,7 @@ def last_changes(revisions: Sequence[Revision], cache: RenderCache | None) -> li
                 LastChange(
                     item["id"],
                     item.get("number"),
-                    item.get("title") or item.get("label") or "",
+                    _title_of(item),
                     depth,
                     seen.get(item["id"]),
                 )
@@ -287,7 +294,7 @@ def touched_labels(revisions: Sequence[Revision], caches: dict[str, RenderCache]
 
         def visit(items: list[dict[str, Any]]) -> None:
             for item in items:
-                found[item["id"]] = (item.get("number"), item.get("title") or item.get("label") or "")
+                found[item["id"]] = (item.get("number"), _title_of(item))
                 visit(item.get("children") or [])
 
         visit(cache.outline if cache else [])
