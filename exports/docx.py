@@ -1,9 +1,11 @@
-"""DOCX: our AST → one sandboxed pandoc run with the GB/T reference DOCX → a small zip-level pass.
+"""DOCX: our AST → one sandboxed pandoc run with a reference DOCX made for this document.
 
-The pass after pandoc only adds what lives outside document.xml (header and footer parts, their
-relationships, settings) and swaps pandoc's final w:sectPr for the body section's; everything inside
-the body (cover, 目次 field, section breaks, end line) was already in the AST as raw OOXML, so there is
-no second parse of a large document.
+pandoc carries over from its reference DOCX the header and footer parts with their relationships, the
+settings and the final w:sectPr. So the per-document pieces outside document.xml (headers with the
+standard's number, odd/even footers with the page number, the body section numbered from 1, odd/even
+headers and the 目次 refresh on opening) go into a copy of the cached reference (a 20 KB zip, made in
+milliseconds), and pandoc's output is final: the large document is never unpacked again. Everything
+inside the body (cover, 目次 field, section breaks, end line) is in the AST as raw OOXML.
 """
 
 from __future__ import annotations
@@ -68,22 +70,31 @@ def docx_ast(doc: Document, ctx: Context) -> dict:
 
 def render_docx(doc: Document, ctx: Context) -> bytes:
     ast = docx_ast(doc, ctx)
-    reference = reference_docx_path()
+    return run_docx_pandoc(ast, doc.meta.number or cover_lines(doc.meta)["number"])
+
+
+def run_docx_pandoc(ast: dict, number: str, extra: tuple[str, ...] = ()) -> bytes:
+    """One sandboxed pandoc run: JSON AST in, finished DOCX out, with the reference for `number`."""
+    reference = reference_for(number)
     with tempfile.TemporaryDirectory(prefix="stdforge-docx-") as tmp:
         workdir = Path(tmp)
-        (workdir / "reference.docx").write_bytes(reference.read_bytes())
+        (workdir / "reference.docx").write_bytes(reference)
         run_pandoc(
             ["-f", "json", "-t", "docx", "--reference-doc=reference.docx", "--table-caption-position=above",
-             "--figure-caption-position=below", "-o", "out.docx"],
+             "--figure-caption-position=below", *extra, "-o", "out.docx"],
             stdin=json.dumps(ast, ensure_ascii=False).encode("utf-8"),
             cwd=workdir,
         )
-        produced = (workdir / "out.docx").read_bytes()
-    return finish_docx(produced, doc.meta.number or cover_lines(doc.meta)["number"])
+        return (workdir / "out.docx").read_bytes()
+
+
+def reference_for(number: str) -> bytes:
+    """The cached GB/T reference DOCX with this document's header, footers, section and settings."""
+    return finish_docx(reference_docx_path().read_bytes(), number)
 
 
 def finish_docx(data: bytes, number: str) -> bytes:
-    """Add headers/footers, the body's section properties and the settings pandoc cannot write."""
+    """Add headers/footers, the body's section properties and the settings pandoc does not write."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -8,7 +8,6 @@ PDF through Typst with insertions underlined and deletions struck through.
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from datetime import UTC, datetime
@@ -19,10 +18,8 @@ from authoring.document.tree import Document
 from exports import pandoc_ast as pa
 from exports.blocks import typst_string
 from exports.context import ExportWarning
-from exports.docx import finish_docx
+from exports.docx import run_docx_pandoc
 from exports.ooxml import el, sub, to_xml
-from exports.pandoc import run_pandoc
-from exports.reference_docx import reference_docx_path
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -118,13 +115,7 @@ def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime,
         blocks.append(pa.header(2, pa.text(_hunk_heading(hunk, zh))))
         blocks.extend(pa.raw_block("openxml", tracker.paragraph(runs)) for runs in _paragraphs(list(hunk.ops), labels, zh))
     ast = pa.document(blocks, {"lang": pa.meta_string("zh-CN" if zh else "en-US")})
-    with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "reference.docx").write_bytes(reference_docx_path().read_bytes())
-        run_pandoc(["-f", "json", "-t", "docx", "--reference-doc=reference.docx", "-o", "out.docx"],
-                   stdin=json.dumps(ast, ensure_ascii=False).encode(), cwd=workdir)
-        produced = (workdir / "out.docx").read_bytes()
-    return finish_docx(produced, new.meta.number or "")
+    return run_docx_pandoc(ast, new.meta.number or "")
 
 
 def redline_typst(diff: DocumentDiff, new: Document, labels: dict[str, str]) -> str:
