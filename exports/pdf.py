@@ -103,10 +103,11 @@ def typst_source(doc: Document, ctx: Context, workdir: Path) -> str:
     else:
         with ThreadPoolExecutor(max_workers=len(parts)) as pool:
             bodies = list(pool.map(convert, parts))
-    return template(typst_inputs(doc)) + "\n" + "\n".join(bodies)
+    return template(cover_texts(doc)) + "\n" + "\n".join(bodies)
 
 
-def typst_inputs(doc: Document) -> dict[str, str]:
+def cover_texts(doc: Document) -> dict[str, str]:
+    """The cover's texts and the few words the template prints, for `template()` to escape."""
     lines = cover_lines(doc.meta)
     if lines["draft"] and doc.language != "en":
         lines["draft"] = f"（{lines['draft']}）"
