@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, utcnow
@@ -203,6 +203,12 @@ class Revision(db.Model):
 
     def __repr__(self) -> str:
         return f"<Revision {self.standard_id}#{self.number}>"
+
+
+@event.listens_for(Revision, "before_update")
+def _revisions_are_immutable(_mapper: Any, _connection: Any, revision: Revision) -> None:
+    """A saved revision never changes: history, diffs and comments anchored to it rely on that."""
+    raise ValueError(f"{revision!r} is immutable: save a new revision instead")
 
 
 class RenderCache(db.Model):

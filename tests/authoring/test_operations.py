@@ -165,3 +165,11 @@ def test_analysis_is_computed_once_per_text_and_read_from_the_cache(
     db.session.commit()
     assert analysis.analyse_calls == after_v2  # the old text's row is reused
     assert db.session.scalar(select(func.count()).select_from(RenderCache)) == 2
+
+
+def test_a_saved_revision_cannot_be_changed(make_standard):
+    revision = make_standard().latest_revision()
+    revision.text = "改写历史"
+    with pytest.raises(ValueError, match="immutable"):
+        db.session.flush()
+    db.session.rollback()
