@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import defer, load_only, selectinload
 
 from accounts.database import utcnow
 from authoring import analysis, history, operations
@@ -333,15 +334,23 @@ def preview(standard_id: int) -> ResponseReturnValue:
 @bp.get("/standards/<int:standard_id>/history")
 def history_page(standard_id: int) -> ResponseReturnValue:
     standard = load_standard(standard_id, current_user)
+    # a long history of a 300 KB standard: leave every text and rendering unread, outlines suffice
     revisions = db.session.scalars(
-        select(Revision).where(Revision.standard_id == standard.id).order_by(Revision.number.desc())
+        select(Revision)
+        .options(defer(Revision.text), selectinload(Revision.author))
+        .where(Revision.standard_id == standard.id)
+        .order_by(Revision.number.desc())
     ).all()
     latest = standard.latest_revision()
     cache = _read_cache(latest) if latest else None
     hashes = {r.content_hash for r in revisions}
     caches = {
         c.content_hash: c
-        for c in db.session.scalars(select(RenderCache).where(RenderCache.content_hash.in_(hashes)))
+        for c in db.session.scalars(
+            select(RenderCache)
+            .options(load_only(RenderCache.content_hash, RenderCache.outline))
+            .where(RenderCache.content_hash.in_(hashes))
+        )
     }
     return render_template(
         "authoring/history.html",
