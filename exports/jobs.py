@@ -79,7 +79,7 @@ def request_export(
     *,
     now: datetime,
     base: Revision | None = None,
-    stale_after: timedelta = timedelta(seconds=DEFAULT_STALE_SECONDS),
+    silence: timedelta = timedelta(seconds=DEFAULT_STALE_SECONDS),
 ) -> Requested:
     """The export of `revision` as `fmt` (a redline from `base` when given): a cached job or a new one.
 
@@ -106,7 +106,7 @@ def request_export(
         .limit(1)
     )
     if existing is not None:
-        if existing.status_enum.finished or existing.updated_at > now - stale_after:
+        if not is_interrupted(existing, now, silence):
             return Requested(existing, new=False)
         _fail(existing, *_both(_interrupted_message), now=now)
     job = ExportJob(
@@ -127,6 +127,20 @@ def request_export(
     db.session.add(job)
     db.session.flush()
     return Requested(job, new=True)
+
+
+def stale_after(app: Flask) -> timedelta:
+    """How long a queued or running job may stay silent before it counts as interrupted."""
+    return timedelta(seconds=int(setting(app, "EXPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS)))
+
+
+def is_interrupted(job: ExportJob, now: datetime, silence: timedelta) -> bool:
+    """A job not finished whose last sign of life is older than `silence`."""
+    return not job.status_enum.finished and job.updated_at < now - silence
+
+
+def interrupted_message() -> str:
+    return _interrupted_message()
 
 
 def jobs_of_revision(revision: Revision) -> dict[str, ExportJob]:

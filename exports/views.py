@@ -11,7 +11,18 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -27,9 +38,12 @@ from exports.jobs import (
     REDLINE_FORMATS,
     ExportRefused,
     dispatch,
+    interrupted_message,
+    is_interrupted,
     jobs_of_revision,
     recent_jobs,
     request_export,
+    stale_after,
 )
 from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus
 from exports.worker import worker_command
@@ -65,15 +79,16 @@ def job_json(job: ExportJob) -> dict[str, Any]:
     """What the panel's script shows of a job."""
     language = _language()
     done = job.status == JobStatus.DONE.value
+    interrupted = is_interrupted(job, utcnow(), stale_after(current_app))
     return {
         "id": job.id,
-        "status": job.status,
-        "finished": job.status_enum.finished,
+        "status": JobStatus.FAILED.value if interrupted else job.status,
+        "finished": interrupted or job.status_enum.finished,
         "format": job.format,
         "label": job_label(job),
         "progress": job.progress,
         "step": job.step_label,
-        "error": job.error(language),
+        "error": interrupted_message() if interrupted else job.error(language),
         "warnings": job.warning_texts(language),
         "sha256": job.result_sha256 if done else None,
         "filename": job.filename if done else None,
@@ -128,7 +143,15 @@ def export(standard_id: int) -> ResponseReturnValue:
     base = load_revision(standard, base_number) if base_number is not None else None
     user = current_user if current_user.is_authenticated else None
     try:
-        requested = request_export(standard, revision, form.get("format", ""), user, now=utcnow(), base=base)
+        requested = request_export(
+            standard,
+            revision,
+            form.get("format", ""),
+            user,
+            now=utcnow(),
+            base=base,
+            silence=stale_after(current_app),
+        )
     except ExportRefused as refusal:
         db.session.rollback()
         return _refuse(standard, refusal.message)

@@ -104,6 +104,8 @@ def test_a_job_silent_for_too_long_is_replaced_by_a_new_one(app, drafter_client,
     job = db.session.get(ExportJob, lost["id"])
     job.updated_at = utcnow() - timedelta(hours=1)
     db.session.commit()
+    shown = drafter_client.get(lost["status_url"]).get_json()  # the page stops waiting for it
+    assert shown["finished"] and shown["status"] == "failed" and "中断" in shown["error"]
     monkeypatch.undo()
     app.config["EXPORT_RUNNER"] = "sync"
     fresh = ask(drafter_client, szyl.standard, 2, "sts").get_json()
