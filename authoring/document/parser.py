@@ -50,7 +50,8 @@ def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
     body_line = 1
     if tokens and tokens[0].type == "front_matter" and tokens[0].map:
         yaml_text = tokens[0].content
-        body_line = tokens[0].map[1] + 1
+        # a file that is only a cover has no body line: findings about the body point at its last line
+        body_line = min(tokens[0].map[1] + 1, text.count("\n") + 1)
     meta, problems = read_front_matter(yaml_text)
     builder = TreeBuilder(text.split("\n"))
     builder.build(tokens)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lintcases import EXAMPLES, case, findings
 
@@ -31,6 +31,7 @@ ODD_LINES = [
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(LINES + ODD_LINES), max_size=80))
+@example(["---", "---"])  # a cover and nothing else: findings stay inside the file
 def test_any_recombination_lints_without_error(lines: list[str]) -> None:
     text = "\n".join(lines)
     found = findings(text)
