@@ -44,6 +44,17 @@ def _back(standard: Standard) -> ResponseReturnValue:
     return redirect(url_for("authoring.standard_page", standard_id=standard.id) + "#figures")
 
 
+def with_figure_urls(html: str, standard: Standard) -> str:
+    """Point the `figures/NAME` images of rendered HTML at `standard`'s figures.
+
+    Rendered HTML is cached per text (two standards may share one), so it keeps the relative path and
+    the page that shows it supplies the standard. Only render emits ` src="figures/` (it escapes all
+    user text and refuses every other image source), so a plain replacement is exact.
+    """
+    base = url_for("figures.figure_file", standard_id=standard.id, name="NAME").removesuffix("NAME")
+    return html.replace(' src="figures/', f' src="{base}')
+
+
 @bp.app_context_processor
 def figure_helpers() -> dict[str, Any]:
     """`standard_figures(standard)` and `may_manage_figures(standard)` for the standard page."""
@@ -51,6 +62,7 @@ def figure_helpers() -> dict[str, Any]:
         "standard_figures": figures_of,
         "may_manage_figures": lambda standard: can_manage_figures(current_user, standard),
         "figure_max_mb": lambda: megabytes(_max_bytes()),
+        "with_figure_urls": with_figure_urls,
     }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import defer, load_only, selectinload
 from accounts.database import utcnow
 from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
+from authoring.figure_views import with_figure_urls
 from authoring.forms import NewStandardForm, RestoreForm, SaveForm
 from authoring.models import RenderCache, Revision, Standard
 from authoring.operations import AuthoringError, Conflict
@@ -325,7 +326,9 @@ def preview(standard_id: int) -> ResponseReturnValue:
         return _json_error(error.message, 413)
     with analysis.collector_paused():
         result = analysis.cached(operations.normalise_newlines(text))
-    return jsonify(history.preview_json(result, language_of(get_locale())))
+    answer = history.preview_json(result, language_of(get_locale()))
+    answer["html"] = with_figure_urls(answer["html"], standard)
+    return jsonify(answer)
 
 
 # -- history, diff, restore -------------------------------------------------------------------------

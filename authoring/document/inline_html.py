@@ -18,12 +18,28 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: the only image a standard shows: a file of its own figures/ folder (no subfolder, no dot-file, no query)
+_FIGURE_SRC = re.compile(r"figures/(?!\.)[^/\\\s?#]+")
 
 
 def safe_url(url: str) -> bool:
     """http(s), mailto, in-page and relative links only: no javascript:, data:, vbscript:, file:."""
     scheme = _SCHEME.match(_INVISIBLE.sub("", url))  # browsers ignore tabs and newlines in a scheme
     return scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+def figure_src(url: str) -> bool:
+    """True for `figures/NAME`: anything else (a URL, /etc/passwd, ../x) is never loaded or embedded."""
+    return _FIGURE_SRC.fullmatch(url) is not None
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if figure_src(src):
+        return f'<img src="{escape(src)}" alt="{escape(alt)}">'
+    return f'<span class="image-refused">[{escape(alt or src)}]</span>'
 
 
 def _footnote_ref(state: StateInline, silent: bool) -> bool:
@@ -70,6 +86,7 @@ def inline_markdown() -> MarkdownIt:
     md.validateLink = lambda url: safe_url(url)  # type: ignore[method-assign]
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("footnote_mark", _render_footnote_mark)
+    md.add_render_rule("image", _render_image)
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_inline_double", _render_math_inline)
     return md
@@ -115,9 +132,12 @@ ALLOWED_CLASSES = {
     "h6": {"heading", "untitled", "term-number"},
     "span": {
         "num", "title", "label", "marker", "math", "display", "eqno", "annex-number", "annex-status",
-        "annex-title", "term-en",
+        "annex-title", "term-en", "image-refused",
     },
-    "div": {"note", "example", "table-wrap", "formula", "footnote", "other", "preamble", "standard"},
+    "div": {
+        "note", "example", "table-wrap", "formula", "footnote", "other", "preamble", "standard",
+        "figure-placeholder",
+    },
     "p": {"paragraph", "source", "caption", "term-name", "table-caption"},
     "ol": {"items", "alpha"},
     "ul": {"items"},

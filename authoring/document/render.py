@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .inline_html import render_inline, render_tokens, safe_url, sanitise
+from .inline_html import figure_src, render_inline, render_tokens, sanitise
 from .tree import Block, BlockKind, Document, Section, SectionKind
 
 _STATUS = {
@@ -14,6 +14,13 @@ _STATUS = {
     "en": {"normative": "(normative)", "informative": "(informative)"},
 }
 _GAP = "\u3000"  # GB/T 1.1 puts an ideographic space between a number and its title
+
+
+#: shown in place of an image whose source is not a file of the standard's figures/ folder
+_NO_FIGURE = {
+    "zh": "图片不可用（只能引用 figures/ 中的图片）",
+    "en": "Figure not available (only figures/ files are shown)",
+}
 
 
 def annex_status_text(status: str | None, lang: str) -> str:
@@ -170,8 +177,10 @@ class _Renderer:
     def figure(self, block: Block, anchor: str) -> str:
         src = block.src or ""
         image = ""
-        if src and safe_url(src):
+        if figure_src(src):
             image = f'<img src="{escape(src)}" alt="{escape(block.caption or "")}">'
+        else:  # framed like a missing figure in the exports: the drafter sees what to fix
+            image = f'<div class="figure-placeholder">{_NO_FIGURE[self.lang]}</div>'
         caption = self.inline(block.segments[0][1]) if block.segments else ""
         return (
             f'<figure class="figure"{_attrs(anchor, block.line)}>{image}<figcaption class="caption">'

@@ -179,3 +179,15 @@ def test_a_figure_referenced_in_the_text_appears_in_the_docx(drafter_client, sta
     assert media, docx.namelist()
     stored = find_figure(standard, "service-flow.png").data
     assert any(docx.read(name) == stored for name in media)
+
+
+def test_the_read_view_and_the_preview_show_the_standard_s_own_figures(drafter_client, standard):
+    upload(drafter_client, standard, "service-flow.png", png())
+    own = f'src="/standards/{standard.id}/figures/service-flow.png"'
+    page = drafter_client.get(f"/standards/{standard.id}").get_data(as_text=True)
+    assert own in page and 'src="figures/' not in page
+    preview = drafter_client.post(
+        f"/standards/{standard.id}/preview", json={"text": standard.revisions[-1].text}
+    ).get_json()
+    assert own in preview["html"]
+    assert drafter_client.get(f"/standards/{standard.id}/figures/service-flow.png").status_code == 200

@@ -120,3 +120,25 @@ def test_footnotes_and_list_items_carry_anchors(doc_of):
 def test_untitled_clause_prints_its_number(community_care):
     html = render_html(community_care)
     assert '<h4 class="untitled"><span class="num">4.4.1</span></h4>' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "http://tracker.example/p.png",
+        "https://tracker.example/p.png",
+        "/etc/passwd",
+        "../secret.png",
+        "figures/..",
+    ],
+)
+def test_only_the_standard_s_own_figures_are_shown_as_images(doc_of, source):
+    html = render_html(doc_of(f"# 章\n\n见![内联]({source})。\n\n![图题]({source}){{#fig-x}}\n"))
+    assert "<img" not in html  # no request leaves the reader's browser, no local file is named as an image
+    assert '<span class="image-refused">[内联]</span>' in html
+    assert '<div class="figure-placeholder">' in html and "图题" in html
+
+
+def test_a_figure_of_the_figures_folder_is_an_image(doc_of):
+    html = render_html(doc_of("# 章\n\n![流程](figures/flow.png){#fig-flow}\n"))
+    assert '<img src="figures/flow.png" alt="流程">' in html
