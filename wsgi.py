@@ -1,7 +1,7 @@
 """The application factory: configuration, extensions, the packages' blueprints and commands.
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
-Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES): a package
+Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS): a package
 that does not exist yet is skipped, an import error inside one that exists is not hidden.
 """
 
@@ -44,6 +44,8 @@ DEMO_LOADERS = (
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
 DESK_SOURCES = ("authoring.desk:desk_items", "workflow.desk:desk_items", "exports.desk:desk_items")
+#: `org_links(org, user)` hooks that list a package's pages on an organisation's page
+ORG_LINKS = ("authoring.desk:org_links", "workflow.desk:org_links")
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = ("accounts.models", "authoring.models", "workflow.models", "exports.models")
 
@@ -227,6 +229,7 @@ def _register_packages(app: Flask) -> None:
     registered = hooks(app)
     registered.demo_loaders = [f for f in map(optional_import, DEMO_LOADERS) if f is not None]
     registered.desk_sources = [f for f in map(optional_import, DESK_SOURCES) if f is not None]
+    registered.org_link_sources = [f for f in map(optional_import, ORG_LINKS) if f is not None]
 
 
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:

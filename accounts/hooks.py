@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import Organisation, User
 
 EXTENSION_KEY = "stdforge.hooks"
 
@@ -35,16 +35,30 @@ class DeskItem:
     due_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class OrgLink:
+    """A page another package keeps for an organisation (its standards, its ballots), shown on its page."""
+
+    #: the link text, already translated ("Standards")
+    label: str
+    url: str
+    #: how many things are behind it, when that helps the reader choose
+    count: int | None = None
+
+
 #: `load_demo(app)`: called inside an application context after the accounts demo data exist
 DemoLoader = Callable[[Flask], None]
 #: `desk_items(user)`: what waits for `user` in this package
 DeskSource = Callable[["User"], Iterable[DeskItem]]
+#: `org_links(org, user)`: this package's pages for `org` that `user` may open
+OrgLinkSource = Callable[["Organisation", "User"], Iterable[OrgLink]]
 
 
 @dataclass
 class Hooks:
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     desk_sources: list[DeskSource] = field(default_factory=list)
+    org_link_sources: list[OrgLinkSource] = field(default_factory=list)
 
 
 def hooks(app: Flask | None = None) -> Hooks:
@@ -56,3 +70,8 @@ def desk_items(user: User) -> list[DeskItem]:
     """Everything that waits for `user`, soonest deadline first, undated last."""
     items = [item for source in hooks().desk_sources for item in source(user)]
     return sorted(items, key=lambda item: (item.due_at is None, item.due_at or datetime.max))
+
+
+def org_links(org: Organisation, user: User) -> list[OrgLink]:
+    """The other packages' pages for `org` that `user` may open, in registration order."""
+    return [link for source in hooks().org_link_sources for link in source(org, user)]

@@ -37,7 +37,7 @@ from accounts.forms import (
     NewAccountForm,
     PasswordChangeForm,
 )
-from accounts.hooks import desk_items
+from accounts.hooks import desk_items, org_links
 from accounts.models import Invitation, Membership, Organisation, Role, User
 from accounts.permissions import (
     can_manage_members,
@@ -175,7 +175,12 @@ def set_language() -> ResponseReturnValue:
 @login_required
 def org_page(org_id: int) -> ResponseReturnValue:
     org = load_org(org_id, current_user)
-    return render_template("accounts/org.html", org=org, can_manage=can_manage_members(current_user, org))
+    return render_template(
+        "accounts/org.html",
+        org=org,
+        can_manage=can_manage_members(current_user, org),
+        links=org_links(org, current_user),
+    )
 
 
 @bp.route("/orgs/<int:org_id>/members")

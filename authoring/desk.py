@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from accounts.hooks import DeskItem
-from accounts.models import Membership, Role, User
+from accounts.hooks import DeskItem, OrgLink
+from accounts.models import Membership, Organisation, Role, User
 from authoring.models import EDITABLE_STAGES, Standard, StandardDrafter
+from authoring.permissions import can_list_standards
 from extensions import db
 
 
@@ -40,3 +41,13 @@ def desk_items(user: User) -> Iterator[DeskItem]:
             url=url_for("authoring.editor", standard_id=standard.id),
             org_name=standard.association.name,
         )
+
+
+def org_links(org: Organisation, user: User) -> Iterator[OrgLink]:
+    """The association's standards, for those who may list them (registered by wsgi.ORG_LINKS)."""
+    if not (org.is_association and can_list_standards(user, org)):
+        return
+    count = db.session.scalar(
+        select(func.count()).select_from(Standard).where(Standard.association_id == org.id)
+    )
+    yield OrgLink(_("Standards"), url_for("authoring.standards", org_id=org.id), count)

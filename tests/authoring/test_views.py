@@ -231,3 +231,19 @@ def test_my_desk_lists_the_drafts_i_may_edit(app, make_standard, drafter, associ
     with app.test_request_context():
         assert [item.url for item in desk_items(drafter)] == [f"/standards/{standard.id}/edit"]
         assert list(desk_items(member)) == []
+
+
+def test_the_association_page_leads_its_members_to_its_standards(
+    client, login, make_standard, make_org, make_member, drafter, association, community_care
+):
+    make_standard(community_care)
+    login(client, drafter)
+    page = client.get(f"/orgs/{association.id}").get_data(as_text=True)
+    assert f'href="/associations/{association.id}/standards"' in page
+    assert "(1)" in page  # how many standards are behind the link
+
+    agency = make_org("agency", name="深圳市市场监督管理局")
+    reviewer = make_member(agency, "reviewer", name="审查员")
+    client.post("/logout")
+    login(client, reviewer)
+    assert "/standards" not in client.get(f"/orgs/{agency.id}").get_data(as_text=True)
