@@ -29,7 +29,9 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def paired_cpu(ours: Callable[[], object], baseline: Callable[[], object], repeat: int) -> tuple[float, float]:
+def paired_cpu(
+    ours: Callable[[], object], baseline: Callable[[], object], repeat: int
+) -> tuple[float, float]:
     """Median CPU seconds of `ours` and `baseline`, run alternately after one warm-up each."""
     ours()
     baseline()
@@ -74,7 +76,9 @@ def run(report: Callable[[str, float, float, float], None], repeat: int | None =
         (figures / "service-flow.png").write_bytes(_figure())
 
         def bare_docx() -> None:
-            subprocess.run([pandoc_path(), str(source), "-o", str(folder / "out.docx")], check=True, cwd=folder)
+            subprocess.run(
+                [pandoc_path(), str(source), "-o", str(folder / "out.docx")], check=True, cwd=folder
+            )
 
         # bare pandoc turns `[](#eq-x)` into a Typst link to a label it never writes, which does not
         # compile: the baseline's input has its cross references as plain text (same size, same work)
@@ -82,8 +86,11 @@ def run(report: Callable[[str, float, float, float], None], repeat: int | None =
         plain.write_text(re.sub(r"\[([^\]]*)\]\(#[^)]*\)", r"\1", text), encoding="utf-8")
 
         def bare_pdf() -> None:
-            subprocess.run([pandoc_path(), str(plain), "-t", "typst", "-o", str(folder / "in.typ")], check=True,
-                           cwd=folder)
+            subprocess.run(
+                [pandoc_path(), str(plain), "-t", "typst", "-o", str(folder / "in.typ")],
+                check=True,
+                cwd=folder,
+            )
             typst.compile(str(folder / "in.typ"), root=str(folder), format="pdf")
 
         def docx() -> None:

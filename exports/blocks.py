@@ -23,7 +23,7 @@ from exports.pandoc_ast import Node
 from exports.tables import caption_inlines, table_from_tokens
 
 _ITEM_MARKER = re.compile(r"\s*(?:([-*+])|(\d{1,3}[.)])|([a-z][)）]))")
-_TAB = '<w:r><w:tab/></w:r>'
+_TAB = "<w:r><w:tab/></w:r>"
 
 
 def typst_string(value: str) -> str:
@@ -127,7 +127,11 @@ class BodyBuilder:
         if self.ctx.target == "typst":
             return [pa.raw_block("typst", f"#std-preface-heading({typst_string(title)})")]
         self.ctx.anchors.add(section.id)
-        return [pa.div([pa.para(self.title_inlines(section))], custom_style="Preface Heading", identifier=section.id)]
+        return [
+            pa.div(
+                [pa.para(self.title_inlines(section))], custom_style="Preface Heading", identifier=section.id
+            )
+        ]
 
     def annex_heading(self, section: Section) -> list[Node]:
         zh = self.ctx.zh
@@ -135,14 +139,21 @@ class BodyBuilder:
         status = {"normative": ("（规范性）", "(normative)"), "informative": ("（资料性）", "(informative)")}.get(
             section.annex_status or "", ("", ""))[0 if zh else 1]  # fmt: skip
         if self.ctx.target == "typst":
-            args = ", ".join(typst_string(v) for v in (number, status, pa.stringify(self.title_inlines(section))))
+            args = ", ".join(
+                typst_string(v) for v in (number, status, pa.stringify(self.title_inlines(section)))
+            )
             return [pa.raw_block("typst", f"#std-annex-heading({args})")]
         lines = [*pa.text(number), pa.LINE_BREAK]
         if status:
             lines += [*pa.text(status), pa.LINE_BREAK]
         self.ctx.anchors.add(section.id)
-        return [pa.div([pa.para(lines + self.title_inlines(section))], custom_style="Annex Heading",
-                       identifier=section.id)]
+        return [
+            pa.div(
+                [pa.para(lines + self.title_inlines(section))],
+                custom_style="Annex Heading",
+                identifier=section.id,
+            )
+        ]
 
     def clause_heading(self, section: Section) -> list[Node]:
         content = [*pa.text(section.number or ""), sep(self.ctx), *self.title_inlines(section)]
@@ -159,11 +170,15 @@ class BodyBuilder:
         term = self.title_inlines(section)
         english = section.attrs.get("en")
         if self.ctx.target == "typst":
-            args = ", ".join(typst_string(v) for v in (section.number or "", pa.stringify(term), english or ""))
+            args = ", ".join(
+                typst_string(v) for v in (section.number or "", pa.stringify(term), english or "")
+            )
             return [pa.raw_block("typst", f"#std-term-entry({args})")]
         line = term + ([sep(self.ctx), *pa.text(english)] if english else [])
         return [
-            pa.div([pa.para(pa.text(section.number or ""))], custom_style="Term Number", identifier=section.id),
+            pa.div(
+                [pa.para(pa.text(section.number or ""))], custom_style="Term Number", identifier=section.id
+            ),
             pa.div([pa.para(line)], custom_style="Term"),
         ]
 
@@ -184,7 +199,9 @@ class BodyBuilder:
         if kind is BlockKind.SOURCE:
             return [pa.para(block_inlines(ctx, block))]
         if kind in (BlockKind.NOTE, BlockKind.EXAMPLE):
-            content = self.blocks(block.children, None) if block.children else [pa.para(block_inlines(ctx, block))]
+            content = (
+                self.blocks(block.children, None) if block.children else [pa.para(block_inlines(ctx, block))]
+            )
             style = "Note" if kind is BlockKind.NOTE else "Example"
             return styled(ctx, style, with_label(ctx, block.label, content))
         if kind is BlockKind.LIST:
@@ -219,7 +236,9 @@ class BodyBuilder:
             else:
                 out.extend(list_item(self.ctx, self.item_label(item), content, level))
             if item.items:
-                nested = Block(kind=BlockKind.LIST, line=item.line, end_line=item.end_line, text="", items=item.items)
+                nested = Block(
+                    kind=BlockKind.LIST, line=item.line, end_line=item.end_line, text="", items=item.items
+                )
                 out.extend(self.list(nested, section, level + 1))
         return out
 
@@ -256,7 +275,10 @@ class BodyBuilder:
             box = styled(ctx, "Figure Placeholder", [pa.para(pa.text(missing + shown))])
             return box + styled(ctx, "Image Caption", [pa.para(caption)])
         return [
-            {"t": "Figure", "c": [pa.attr(block.id or ""), [None, [pa.plain(caption)]], [pa.plain([picture])]]}
+            {
+                "t": "Figure",
+                "c": [pa.attr(block.id or ""), [None, [pa.plain(caption)]], [pa.plain([picture])]],
+            }
         ]
 
     def formula(self, block: Block) -> list[Node]:

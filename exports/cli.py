@@ -25,8 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", required=True, help="the file to write")
     parser.add_argument("--redline-from", metavar="OLD.md", help="the earlier revision to compare with")
     parser.add_argument("--author", default="StandardForge", help="author of the tracked changes (redline)")
-    parser.add_argument("--font-path", action="append", default=None, metavar="DIR",
-                        help="extra folder with Noto Serif/Sans CJK SC fonts for PDF (repeatable)")
+    parser.add_argument(
+        "--font-path",
+        action="append",
+        default=None,
+        metavar="DIR",
+        help="extra folder with Noto Serif/Sans CJK SC fonts for PDF (repeatable)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -34,7 +39,10 @@ def _read(path: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        print(f"stdforge export: cannot read {path}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+        print(
+            f"stdforge export: cannot read {path}: {getattr(error, 'strerror', None) or error}",
+            file=sys.stderr,
+        )
         return None
 
 
@@ -52,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.redline_from:
             if args.to not in REDLINE_FORMATS:
-                print(f"stdforge export: a redline is written as {', '.join(REDLINE_FORMATS)}, not {args.to}",
-                      file=sys.stderr)
+                print(
+                    f"stdforge export: a redline is written as {', '.join(REDLINE_FORMATS)}, not {args.to}",
+                    file=sys.stderr,
+                )
                 return UNREADABLE
             old = _read(args.redline_from)
             if old is None:

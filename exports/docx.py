@@ -80,8 +80,18 @@ def run_docx_pandoc(ast: dict, number: str, extra: tuple[str, ...] = ()) -> byte
         workdir = Path(tmp)
         (workdir / "reference.docx").write_bytes(reference)
         run_pandoc(
-            ["-f", "json", "-t", "docx", "--reference-doc=reference.docx", "--table-caption-position=above",
-             "--figure-caption-position=below", *extra, "-o", "out.docx"],
+            [
+                "-f",
+                "json",
+                "-t",
+                "docx",
+                "--reference-doc=reference.docx",
+                "--table-caption-position=above",
+                "--figure-caption-position=below",
+                *extra,
+                "-o",
+                "out.docx",
+            ],
             stdin=json.dumps(ast, ensure_ascii=False).encode("utf-8"),
             cwd=workdir,
         )
@@ -120,9 +130,10 @@ _SECT = re.compile(rb"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>",
 
 
 def _final_section(content: bytes) -> bytes:
-    replacement = body_section().replace(
-        "<w:sectPr", '<w:sectPr xmlns:r="' + _REL + '"', 1
-    ).encode("utf-8") + b"</w:body>"
+    replacement = (
+        body_section().replace("<w:sectPr", '<w:sectPr xmlns:r="' + _REL + '"', 1).encode("utf-8")
+        + b"</w:body>"
+    )
     new, count = _SECT.subn(lambda _: replacement, content, count=1)
     if count == 0:
         new = content.replace(b"</w:body>", replacement, 1)
@@ -170,8 +181,11 @@ def _settings(content: bytes) -> bytes:
         anchor.addprevious(el("evenAndOddHeaders"))
     update = el("updateFields", val="true")
     later = next(
-        (root.find(w(tag)) for tag in ("footnotePr", "endnotePr", "compat", "docVars", "rsids")
-         if root.find(w(tag)) is not None),
+        (
+            root.find(w(tag))
+            for tag in ("footnotePr", "endnotePr", "compat", "docVars", "rsids")
+            if root.find(w(tag)) is not None
+        ),
         None,
     )
     if later is not None:

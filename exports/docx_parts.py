@@ -15,8 +15,14 @@ HEADER_IDS = {"default": "stdHeaderOdd", "even": "stdHeaderEven"}
 FOOTER_IDS = {"default": "stdFooterOdd", "even": "stdFooterEven"}
 
 
-def paragraph(style_id: str, text: str = "", *, rule: str | None = None,
-              tabs: list[tuple[str, int]] | None = None, before: float | None = None):
+def paragraph(
+    style_id: str,
+    text: str = "",
+    *,
+    rule: str | None = None,
+    tabs: list[tuple[str, int]] | None = None,
+    before: float | None = None,
+):
     """A paragraph in a style, optionally with a rule below it across the text width and extra space
     before it (in points: the cover's vertical rhythm)."""
     p = el("p")
@@ -69,12 +75,28 @@ def cover_blocks(doc: Document) -> list[str]:
     if lines["title_en"]:
         out.append(to_xml(paragraph("CoverEnglishTitle", lines["title_en"])))
     if lines["draft"]:
-        out.append(to_xml(paragraph("CoverDraft", f"（{lines['draft']}）" if doc.language != "en" else lines["draft"])))
+        out.append(
+            to_xml(
+                paragraph("CoverDraft", f"（{lines['draft']}）" if doc.language != "en" else lines["draft"])
+            )
+        )
         out.append(to_xml(paragraph("CoverNotice", lines["notice"])))
-    gap = 165 - (60 if lines["draft"] else 0) - (0 if lines["title_en"] else 30) + (0 if lines["replaces"] else 14)
+    gap = (
+        165
+        - (60 if lines["draft"] else 0)
+        - (0 if lines["title_en"] else 30)
+        + (0 if lines["replaces"] else 14)
+    )
     out.append(
-        to_xml(paragraph("CoverDates", f"{lines['published']}\t{lines['implemented']}", rule="bottom",
-                         tabs=[("right", width)], before=gap))
+        to_xml(
+            paragraph(
+                "CoverDates",
+                f"{lines['published']}\t{lines['implemented']}",
+                rule="bottom",
+                tabs=[("right", width)],
+                before=gap,
+            )
+        )
     )
     out.append(to_xml(paragraph("CoverPublisher", lines["publisher"])))
     return out
@@ -162,8 +184,11 @@ def _toc_entries(doc: Document) -> list[tuple[int, str]]:
     entries: list[tuple[int, str]] = []
 
     def clauses(section: Section) -> None:
-        entries.extend((2, f"{c.number}{space}{c.title}") for c in section.children
-                       if c.title and c.kind is SectionKind.CLAUSE)
+        entries.extend(
+            (2, f"{c.number}{space}{c.title}")
+            for c in section.children
+            if c.title and c.kind is SectionKind.CLAUSE
+        )
 
     for section in doc.sections:
         if section.kind in (SectionKind.FOREWORD, SectionKind.INTRODUCTION, SectionKind.BIBLIOGRAPHY):
@@ -172,8 +197,10 @@ def _toc_entries(doc: Document) -> list[tuple[int, str]]:
             entries.append((1, f"{section.number}{space}{section.title}"))
             clauses(section)
         elif section.kind is SectionKind.ANNEX:
-            status = {"normative": "（规范性）" if zh else " (normative) ",
-                      "informative": "（资料性）" if zh else " (informative) "}.get(section.annex_status or "", space)
+            status = {
+                "normative": "（规范性）" if zh else " (normative) ",
+                "informative": "（资料性）" if zh else " (informative) ",
+            }.get(section.annex_status or "", space)
             entries.append((1, f"{section.label}{status}{section.title}"))
             clauses(section)
     return entries

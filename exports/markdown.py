@@ -41,8 +41,11 @@ def parser() -> MarkdownIt:
 
 
 def _is_cjk(char: str) -> bool:
-    return "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef" or (
-        "\u3000" <= char <= "\u303f"
+    return (
+        "\u2e80" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
+        or "\uff00" <= char <= "\uffef"
+        or ("\u3000" <= char <= "\u303f")
     )
 
 

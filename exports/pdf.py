@@ -96,7 +96,9 @@ def typst_source(doc: Document, ctx: Context, workdir: Path) -> str:
 
     def convert(blocks: list[dict]) -> str:
         payload = json.dumps(pa.document(blocks), ensure_ascii=False).encode("utf-8")
-        return run_pandoc(["-f", "json", "-t", "typst", "--wrap=none"], stdin=payload, cwd=workdir).decode("utf-8")
+        return run_pandoc(["-f", "json", "-t", "typst", "--wrap=none"], stdin=payload, cwd=workdir).decode(
+            "utf-8"
+        )
 
     if len(parts) == 1:
         bodies = [convert(parts[0])]

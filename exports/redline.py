@@ -45,7 +45,9 @@ def _display(text: str, labels: dict[str, str]) -> str:
     return _ATTRS.sub("", text)
 
 
-def _paragraphs(ops: list[tuple[str, str]], labels: dict[str, str], zh: bool = True) -> list[list[tuple[str, str]]]:
+def _paragraphs(
+    ops: list[tuple[str, str]], labels: dict[str, str], zh: bool = True
+) -> list[list[tuple[str, str]]]:
     """Split ops at line breaks into paragraphs, each a list of (op, text) runs, shown as printed."""
     paragraphs: list[list[tuple[str, str]]] = [[]]
     for op, text in ops:
@@ -107,13 +109,18 @@ def _hunk_heading(hunk: SectionDiff, zh: bool) -> str:
     return f"{hunk.label}（{status}）" if zh else f"{hunk.label} ({status})"
 
 
-def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime, labels: dict[str, str]) -> bytes:
+def redline_docx(
+    diff: DocumentDiff, new: Document, author: str, when: datetime, labels: dict[str, str]
+) -> bytes:
     tracker = _Tracker(author, when)
     zh = new.language != "en"
     blocks = [pa.div([pa.para(pa.text(_title(new)))], custom_style="Standard Title")]
     for hunk in diff.hunks:
         blocks.append(pa.header(2, pa.text(_hunk_heading(hunk, zh))))
-        blocks.extend(pa.raw_block("openxml", tracker.paragraph(runs)) for runs in _paragraphs(list(hunk.ops), labels, zh))
+        blocks.extend(
+            pa.raw_block("openxml", tracker.paragraph(runs))
+            for runs in _paragraphs(list(hunk.ops), labels, zh)
+        )
     ast = pa.document(blocks, {"lang": pa.meta_string("zh-CN" if zh else "en-US")})
     return run_docx_pandoc(ast, new.meta.number or "")
 
@@ -140,8 +147,9 @@ def redline_typst(diff: DocumentDiff, new: Document, labels: dict[str, str]) -> 
     return "\n".join(lines)
 
 
-def render_redline(old: Document, new: Document, fmt: str, *, author: str = "StandardForge",
-                   when: datetime | None = None) -> tuple[bytes, list[ExportWarning]]:
+def render_redline(
+    old: Document, new: Document, fmt: str, *, author: str = "StandardForge", when: datetime | None = None
+) -> tuple[bytes, list[ExportWarning]]:
     diff = diff_documents(old, new)
     labels = _labels(old, new)
     when = when or datetime.now(UTC)

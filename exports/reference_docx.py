@@ -220,7 +220,6 @@ def _document(data: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-
 if __name__ == "__main__":
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "reference.docx")
     output.write_bytes(build_reference_docx())

@@ -44,11 +44,23 @@ def render_sts(doc: Document) -> bytes:
             body.append(_section(section, doc))
         elif section.kind is SectionKind.ANNEX:
             apps = apps if apps is not None else _sub(back, "app-group")
-            app = _sub(apps, "app", id=section.id, content_type="inform-annex" if section.annex_status == "informative" else "norm-annex")
+            app = _sub(
+                apps,
+                "app",
+                id=section.id,
+                content_type="inform-annex" if section.annex_status == "informative" else "norm-annex",
+            )
             _sub(app, "label", section.label or "")
             if section.annex_status:
-                _sub(app, "annex-type", "（规范性）" if section.annex_status == "normative" and lang == "zh"
-                     else "（资料性）" if lang == "zh" else f"({section.annex_status})")
+                _sub(
+                    app,
+                    "annex-type",
+                    "（规范性）"
+                    if section.annex_status == "normative" and lang == "zh"
+                    else "（资料性）"
+                    if lang == "zh"
+                    else f"({section.annex_status})",
+                )
             _sub(app, "title", section.title)
             _blocks(app, section.blocks, doc)
             for child in section.children:
@@ -59,9 +71,14 @@ def render_sts(doc: Document) -> bytes:
             for index, text in enumerate(_entries(section), start=1):
                 ref = _sub(refs, "ref", id=f"biblref-{index}")
                 _sub(ref, "mixed-citation", text)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                          doctype='<!DOCTYPE standard PUBLIC "-//NISO//DTD NISO STS Interchange Tag Set '
-                                  '(NISO STS) DTD with MathML 3.0 v1.0 20171031//EN" "NISO-STS-interchange-1-mathml3.dtd">')
+    return etree.tostring(
+        root,
+        xml_declaration=True,
+        encoding="UTF-8",
+        pretty_print=True,
+        doctype='<!DOCTYPE standard PUBLIC "-//NISO//DTD NISO STS Interchange Tag Set '
+        '(NISO STS) DTD with MathML 3.0 v1.0 20171031//EN" "NISO-STS-interchange-1-mathml3.dtd">',
+    )
 
 
 def _front(doc: Document, front: etree._Element, lang: str) -> None:

@@ -28,7 +28,9 @@ class FontFace:
 
 
 FONTS: dict[FontRole, FontFace] = {
-    "song": FontFace(east_asia="宋体", alt_name="SimSun", latin="Times New Roman", panose="02010600030101010101"),
+    "song": FontFace(
+        east_asia="宋体", alt_name="SimSun", latin="Times New Roman", panose="02010600030101010101"
+    ),
     "hei": FontFace(east_asia="黑体", alt_name="SimHei", latin="黑体", panose="02010609060101010101"),
 }
 
@@ -99,28 +101,83 @@ STYLES: tuple[Style, ...] = (
     Style("Compact", based_on="Normal", size=SMALL, align="left", first_line_chars=0),
     # chapters and clauses: 黑体 五号 with the number, never bold, one half line around
     *(
-        Style(f"Heading {level}", font="hei", size=BODY, bold=False, italic=False, align="left",
-              first_line_chars=0, before=6, after=6, keep_next=True, outline_level=level - 1)
+        Style(
+            f"Heading {level}",
+            font="hei",
+            size=BODY,
+            bold=False,
+            italic=False,
+            align="left",
+            first_line_chars=0,
+            before=6,
+            after=6,
+            keep_next=True,
+            outline_level=level - 1,
+        )
         for level in range(1, 7)
     ),
     # 前言 / 目次 / 引言 / 参考文献: 黑体 三号 centred, each on a new page
-    Style("Preface Heading", font="hei", size=16, align="center", first_line_chars=0, before=24, after=18,
-          keep_next=True, page_break_before=True, outline_level=0),
-    Style("TOC Heading", font="hei", size=16, align="center", first_line_chars=0, before=24, after=18,
-          keep_next=True),
+    Style(
+        "Preface Heading",
+        font="hei",
+        size=16,
+        align="center",
+        first_line_chars=0,
+        before=24,
+        after=18,
+        keep_next=True,
+        page_break_before=True,
+        outline_level=0,
+    ),
+    Style(
+        "TOC Heading",
+        font="hei",
+        size=16,
+        align="center",
+        first_line_chars=0,
+        before=24,
+        after=18,
+        keep_next=True,
+    ),
     Style("TOC 1", font="song", size=BODY, align="left", first_line_chars=0),
     Style("TOC 2", font="song", size=BODY, align="left", first_line_chars=0, left_chars=1),
     # the standard's name on the first page of the body: 黑体 小二 centred
-    Style("Standard Title", font="hei", size=18, align="center", first_line_chars=0, before=12, after=30,
-          keep_next=True),
+    Style(
+        "Standard Title",
+        font="hei",
+        size=18,
+        align="center",
+        first_line_chars=0,
+        before=12,
+        after=30,
+        keep_next=True,
+    ),
     # annex title block: 附录A / （规范性） / title, centred, each annex on a new page
-    Style("Annex Heading", font="hei", size=BODY, align="center", first_line_chars=0, before=0, after=18,
-          keep_next=True, page_break_before=True, outline_level=0),
+    Style(
+        "Annex Heading",
+        font="hei",
+        size=BODY,
+        align="center",
+        first_line_chars=0,
+        before=0,
+        after=18,
+        keep_next=True,
+        page_break_before=True,
+        outline_level=0,
+    ),
     # term entries: number, then term and English term, then the definition as body text
     Style("Untitled Clause", based_on="Body Text", first_line_chars=0),
     # the introduction's subdivisions 0.1, 0.2: clause look, but not in the 目次
-    Style("Intro Heading", font="hei", size=BODY, align="left", first_line_chars=0, before=6, after=6,
-          keep_next=True),
+    Style(
+        "Intro Heading",
+        font="hei",
+        size=BODY,
+        align="left",
+        first_line_chars=0,
+        before=6,
+        after=6,
+        keep_next=True,
+    ),
     Style("Term Number", font="hei", size=BODY, align="left", first_line_chars=0, before=6, keep_next=True),
     Style("Term", font="hei", size=BODY, align="left", first_line_chars=0, keep_next=True),
     Style("Term Source", based_on="Body Text"),
@@ -139,16 +196,34 @@ STYLES: tuple[Style, ...] = (
     Style("Image Caption", based_on="Caption"),
     Style("Figure", align="center", first_line_chars=0, keep_next=True),
     Style("Captioned Figure", based_on="Figure", keep_next=True),
-    Style("Figure Placeholder", font="song", size=SMALL, align="center", first_line_chars=0, keep_next=True,
-          before=48, after=48, boxed=True),
-    Style("Formula", font="song", size=BODY, align="left", first_line_chars=0, before=3, after=3,
-          tabs=(("center", PAGE.text_width_mm / 2), ("right", PAGE.text_width_mm))),
+    Style(
+        "Figure Placeholder",
+        font="song",
+        size=SMALL,
+        align="center",
+        first_line_chars=0,
+        keep_next=True,
+        before=48,
+        after=48,
+        boxed=True,
+    ),
+    Style(
+        "Formula",
+        font="song",
+        size=BODY,
+        align="left",
+        first_line_chars=0,
+        before=3,
+        after=3,
+        tabs=(("center", PAGE.text_width_mm / 2), ("right", PAGE.text_width_mm)),
+    ),
     Style("Formula Key", font="song", size=BODY, align="left", first_line_chars=2),
     Style("End Line", font="song", size=BODY, align="center", first_line_chars=0, before=18),
     # the cover
     Style("Cover Code", font="hei", size=BODY, align="left", first_line_chars=0),
-    Style("Cover Kind", font="hei", size=42, align="center", first_line_chars=0, before=36, after=12,
-          spacing=12),
+    Style(
+        "Cover Kind", font="hei", size=42, align="center", first_line_chars=0, before=36, after=12, spacing=12
+    ),
     Style("Cover Number", font="hei", size=14, align="right", first_line_chars=0),
     Style("Cover Replaces", font="song", size=BODY, align="right", first_line_chars=0),
     Style("Cover Title", font="hei", size=26, align="center", first_line_chars=0, before=0, after=18),

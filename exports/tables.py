@@ -17,8 +17,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def table_from_tokens(ctx: Context, tokens: list[Token], index: int, caption: list[Node] | None = None,
-                      identifier: str = "") -> tuple[Node, int]:
+def table_from_tokens(
+    ctx: Context, tokens: list[Token], index: int, caption: list[Node] | None = None, identifier: str = ""
+) -> tuple[Node, int]:
     """Read `table_open` … `table_close` at `index`; return the Table node and the index after it."""
     head: list[list[list[Node]]] = []
     body: list[list[list[Node]]] = []
@@ -62,12 +63,14 @@ def table_from_tokens(ctx: Context, tokens: list[Token], index: int, caption: li
 
 
 def caption_inlines(ctx: Context, label: str | None, caption: str | None) -> list[Node]:
-    """"表1　服务人员配置要求": the label, an ideographic space, the caption's inline Markdown."""
+    """ "表1　服务人员配置要求": the label, an ideographic space, the caption's inline Markdown."""
     from exports.markdown import inlines
 
     parts = pa.text(label) if label else []
     if caption:
         if parts:
-            parts.extend([{"t": "Str", "c": "\u3000"}] if ctx.zh else [pa.SPACE, {"t": "Str", "c": "—"}, pa.SPACE])
+            parts.extend(
+                [{"t": "Str", "c": "\u3000"}] if ctx.zh else [pa.SPACE, {"t": "Str", "c": "—"}, pa.SPACE]
+            )
         parts.extend(inlines(ctx, caption))
     return parts

@@ -46,9 +46,15 @@ def cover_lines(meta: FrontMatter) -> dict[str, str]:
     """Every text of the cover, ready to print (the DOCX builder and the Typst inputs share this)."""
     w = words(meta)
     zh = meta.language != "en"
-    published = f"{date_text(meta.publish_date)} {w['published']}" if zh else f"{w['published']} {date_text(meta.publish_date)}"
+    published = (
+        f"{date_text(meta.publish_date)} {w['published']}"
+        if zh
+        else f"{w['published']} {date_text(meta.publish_date)}"
+    )
     implemented = (
-        f"{date_text(meta.implement_date)} {w['implemented']}" if zh else f"{w['implemented']} {date_text(meta.implement_date)}"
+        f"{date_text(meta.implement_date)} {w['implemented']}"
+        if zh
+        else f"{w['implemented']} {date_text(meta.implement_date)}"
     )
     association = meta.association or ""
     return {

@@ -46,7 +46,9 @@ def test_unknown_format_is_refused_by_the_parser(standard, tmp_path):
 
 
 def test_redline_to_sts_is_refused(standard, tmp_path, capsys):
-    code = main(["export", str(standard), "--redline-from", str(standard), "--to", "sts", "-o", str(tmp_path / "x")])
+    code = main(
+        ["export", str(standard), "--redline-from", str(standard), "--to", "sts", "-o", str(tmp_path / "x")]
+    )
     assert code == 2 and "redline" in capsys.readouterr().err
 
 
@@ -59,7 +61,10 @@ def test_progress_is_reported_and_names_follow_the_number():
     from exports.api import export_document
 
     steps: list[tuple[int, str]] = []
-    result = export_document((EXAMPLES / "en-sample.md").read_text(encoding="utf-8"), "sts",
-                             progress=lambda percent, step: steps.append((percent, step)))
+    result = export_document(
+        (EXAMPLES / "en-sample.md").read_text(encoding="utf-8"),
+        "sts",
+        progress=lambda percent, step: steps.append((percent, step)),
+    )
     assert result.filename == "T-SZCBEC-5-2025.xml"
     assert steps[0][0] < steps[-1][0] == 100

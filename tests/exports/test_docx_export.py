@@ -73,16 +73,29 @@ def test_front_matter_pages_are_roman_and_the_body_starts_at_one(care_docx):
     assert formats == [("upperRoman", "1"), ("decimal", "1")]
     sizes = {(s.get(f"{W}w"), s.get(f"{W}h")) for s in root.iter(f"{W}pgSz")}
     assert sizes == {("11906", "16838")}  # A4
-    margins = {(m.get(f"{W}top"), m.get(f"{W}bottom"), m.get(f"{W}left"), m.get(f"{W}right")) for m in root.iter(f"{W}pgMar")}
+    margins = {
+        (m.get(f"{W}top"), m.get(f"{W}bottom"), m.get(f"{W}left"), m.get(f"{W}right"))
+        for m in root.iter(f"{W}pgMar")
+    }
     assert margins == {("1417", "1134", "1417", "1134")}  # 25/20/25/20 mm
 
 
 def test_cover_shows_codes_number_titles_dates_and_draft_notice(care_docx):
     text = _text(care_docx.data)
-    for expected in ("ICS 03.080.30", "CCS A 12", "团体标准", "T/SZYL 3—2025", "代替 T/SZYL 3—2019",
-                     "社区居家养老服务规范", "Specification for community home-based elderly care services",
-                     "2025-03-01 发布", "2025-04-01 实施", "深圳市养老服务业协会　发布", "（征求意见稿）",
-                     "请将您知道的相关专利连同支持性文件一并附上"):
+    for expected in (
+        "ICS 03.080.30",
+        "CCS A 12",
+        "团体标准",
+        "T/SZYL 3—2025",
+        "代替 T/SZYL 3—2019",
+        "社区居家养老服务规范",
+        "Specification for community home-based elderly care services",
+        "2025-03-01 发布",
+        "2025-04-01 实施",
+        "深圳市养老服务业协会　发布",
+        "（征求意见稿）",
+        "请将您知道的相关专利连同支持性文件一并附上",
+    ):
         assert expected in text, expected
 
 
@@ -100,8 +113,13 @@ def test_every_clause_number_is_printed():
 def test_tables_have_their_caption_directly_above(care_docx):
     root = etree.fromstring(docx_part(care_docx.data, "word/document.xml").encode())
     tables = list(root.iter(f"{W}tbl"))
-    captions = ("表1　服务人员配置要求", "表2　社区居家养老服务项目", "表3　服务质量评价指标",
-                "表A.1　能力等级与服务等级对应关系", "表B.1　服务满意度调查内容")
+    captions = (
+        "表1　服务人员配置要求",
+        "表2　社区居家养老服务项目",
+        "表3　服务质量评价指标",
+        "表A.1　能力等级与服务等级对应关系",
+        "表B.1　服务满意度调查内容",
+    )
     for table, caption in zip(tables, captions, strict=True):
         above = table.getprevious()
         assert "".join(t.text or "" for t in above.iter(f"{W}t")) == caption

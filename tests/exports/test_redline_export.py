@@ -51,4 +51,6 @@ def test_known_deletions_are_tracked_as_deleted_text(redline_xml):
 def test_html_and_pdf_redlines_are_made():
     html = export_redline(example("community-care"), example("community-care-v2"), "html").data.decode()
     assert "<ins" in html and "<del" in html
-    assert export_redline(example("community-care"), example("community-care-v2"), "pdf").data.startswith(b"%PDF")
+    assert export_redline(example("community-care"), example("community-care-v2"), "pdf").data.startswith(
+        b"%PDF"
+    )

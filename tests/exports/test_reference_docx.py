@@ -29,7 +29,10 @@ def test_every_declared_style_is_in_the_reference_with_its_font(tmp_path):
         if spec.font is not None:
             fonts = style.element.rPr.rFonts
             expected = "宋体" if spec.font == "song" else "黑体"
-            assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == expected
+            assert (
+                fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+                == expected
+            )
         if spec.size is not None:
             assert style.font.size.pt == spec.size
     section = document.sections[-1]

@@ -25,14 +25,30 @@ def _squeeze(text: str) -> str:
 
 
 def _page_with(pdf: Path, needle: str) -> int:
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     return next(i for i, page in enumerate(pages, start=1) if _squeeze(needle) in _squeeze(page))
 
 
 def _png(pdf: Path, page: int, target: Path) -> Path:
-    subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
-                    str(target)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "80",
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(pdf),
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return target.with_suffix(".png")
 
 
@@ -42,9 +58,19 @@ def test_libreoffice_converts_the_docx_and_embeds_a_cjk_font(care_docx, artifact
     source = tmp_path / care_docx.filename
     source.write_bytes(care_docx.data)
     done = subprocess.run(
-        ["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=180,
+        [
+            "libreoffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     pdf = source.with_suffix(".pdf")
     assert done.returncode == 0 and pdf.exists(), done.stderr
@@ -68,8 +94,14 @@ def test_the_pdf_embeds_the_song_and_hei_fonts(care_pdf, artifacts, tmp_path):
 def test_the_pdf_contents_lists_chapters_and_annexes_with_pages_but_no_terms(care_pdf, tmp_path):
     pdf = tmp_path / "care.pdf"
     pdf.write_bytes(care_pdf.data)
-    contents = _squeeze(subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
-                                       capture_output=True, text=True, check=True).stdout)
+    contents = _squeeze(
+        subprocess.run(
+            ["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert "4.1服务机构" in contents and "附录A（规范性）" in contents and "参考文献" in contents
     assert "3.1" not in contents and "老年人" not in contents
 

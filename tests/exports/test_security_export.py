@@ -87,7 +87,9 @@ def test_pdf_has_no_file_content_and_no_fetched_image(tmp_path):
     pdf.write_bytes(result.data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert PASSWD not in text and "evilpackage" not in text
-    assert "/Subtype /Image" not in result.data.decode("latin-1") and "/Subtype/Image" not in result.data.decode("latin-1")
+    assert "/Subtype /Image" not in result.data.decode(
+        "latin-1"
+    ) and "/Subtype/Image" not in result.data.decode("latin-1")
 
 
 def test_html_keeps_no_image_source_and_no_script():

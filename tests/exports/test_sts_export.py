@@ -19,7 +19,9 @@ def test_every_chapter_is_a_sec_with_label_and_title():
     root = _sts("community-care")
     chapters = root.findall("body/sec")
     expected = parse(example("community-care")).chapters()
-    assert [(s.findtext("label"), s.findtext("title")) for s in chapters] == [(c.number, c.title) for c in expected]
+    assert [(s.findtext("label"), s.findtext("title")) for s in chapters] == [
+        (c.number, c.title) for c in expected
+    ]
 
 
 def test_front_holds_titles_number_dates_ics_and_ccs():
@@ -49,7 +51,10 @@ def test_annexes_tables_and_references():
     assert [a.findtext("label") for a in root.findall("back/app-group/app")] == ["附录A", "附录B"]
     assert root.find("back/ref-list[@content-type='bibl']") is not None
     refs = root.findall(".//ref-list[@content-type='norm-refs']/ref/std")
-    assert [(r.findtext("std-ref"), r.findtext("title")) for r in refs][2] == ("GB/T 35796—2017", "养老机构服务质量基本规范")
+    assert [(r.findtext("std-ref"), r.findtext("title")) for r in refs][2] == (
+        "GB/T 35796—2017",
+        "养老机构服务质量基本规范",
+    )
     assert root.find(".//table-wrap[@id='tbl-staff']/caption/title").text == "服务人员配置要求"
 
 
