@@ -10,11 +10,9 @@ inside the body (cover, 目次 field, section breaks, end line) is in the AST as
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import tempfile
-import zipfile
 from pathlib import Path
 
 from authoring.document.tree import Document, SectionKind
@@ -32,6 +30,7 @@ from exports.docx_parts import (
     section_break,
     toc_blocks,
 )
+from exports.ooxml import rewrite_package
 from exports.pandoc import run_pandoc
 from exports.reference_docx import reference_docx_path
 from exports.words import cover_lines
@@ -105,25 +104,21 @@ def reference_for(number: str) -> bytes:
 
 def finish_docx(data: bytes, number: str) -> bytes:
     """Add headers/footers, the body's section properties and the settings pandoc does not write."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "word/document.xml":
-                content = _final_section(content)
-            elif item.filename == "word/_rels/document.xml.rels":
-                content = _relationships(content)
-            elif item.filename == "[Content_Types].xml":
-                content = _content_types(content)
-            elif item.filename == "word/settings.xml":
-                content = _settings(content)
-            target.writestr(item, content)
-        target.writestr("word/header-odd.xml", header_part(number, "right"))
-        target.writestr("word/header-even.xml", header_part(number, "left"))
-        target.writestr("word/footer-odd.xml", footer_part("right"))
-        target.writestr("word/footer-even.xml", footer_part("left"))
-    return out.getvalue()
+    return rewrite_package(
+        data,
+        {
+            "word/document.xml": _final_section,
+            "word/_rels/document.xml.rels": _relationships,
+            "[Content_Types].xml": _content_types,
+            "word/settings.xml": _settings,
+        },
+        {
+            "word/header-odd.xml": header_part(number, "right"),
+            "word/header-even.xml": header_part(number, "left"),
+            "word/footer-odd.xml": footer_part("right"),
+            "word/footer-even.xml": footer_part("left"),
+        },
+    )
 
 
 _SECT = re.compile(rb"<w:sectPr\b(?:(?!<w:sectPr\b).)*?</w:sectPr>\s*</w:body>", re.S)

@@ -7,6 +7,10 @@ appended where convenient.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable, Mapping
+
 from lxml import etree
 
 from exports.styles import FONTS, PAGE, Style
@@ -152,3 +156,22 @@ def to_xml(element: etree._Element) -> str:
     """Serialise a fragment for a pandoc raw openxml block (namespaces declared by document.xml)."""
     text = etree.tostring(element, encoding="unicode")
     return text.replace(f' xmlns:w="{W_NS}"', "").replace(f' xmlns:r="{R_NS}"', "")
+
+
+def rewrite_package(
+    data: bytes,
+    rewrite: Mapping[str, Callable[[bytes], bytes]],
+    add: Mapping[str, str | bytes] | None = None,
+) -> bytes:
+    """A copy of the OOXML package `data` (a zip of XML parts) with the named parts rewritten and
+    new parts added; every other part is copied as it is, in its order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            edit = rewrite.get(item.filename)
+            target.writestr(item, edit(content) if edit else content)
+        for name, part in (add or {}).items():
+            target.writestr(name, part)
+    return out.getvalue()

@@ -13,16 +13,22 @@ version; `python -m exports.reference_docx OUT.docx` writes one for a typographe
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from exports.ooxml import el, paragraph_properties, run_properties, section_properties, sub, w
+from exports.ooxml import (
+    el,
+    paragraph_properties,
+    rewrite_package,
+    run_properties,
+    section_properties,
+    sub,
+    w,
+)
 from exports.pandoc import pandoc_version, run_pandoc
 from exports.styles import FONTS, PAGE, STYLES, Style
 
@@ -63,23 +69,16 @@ def build_reference_docx() -> bytes:
     """The reference DOCX as bytes."""
     with tempfile.TemporaryDirectory(prefix="stdforge-ref-") as tmp:
         default = run_pandoc(["--print-default-data-file", "reference.docx"], stdin=None, cwd=Path(tmp))
-    source = zipfile.ZipFile(io.BytesIO(default))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "word/styles.xml":
-                data = _styles(data)
-            elif item.filename == "word/fontTable.xml":
-                data = _font_table(data)
-            elif item.filename == "word/theme/theme1.xml":
-                data = _theme(data)
-            elif item.filename == "word/settings.xml":
-                data = _settings(data)
-            elif item.filename == "word/document.xml":
-                data = _document(data)
-            target.writestr(item, data)
-    return out.getvalue()
+    return rewrite_package(
+        default,
+        {
+            "word/styles.xml": _styles,
+            "word/fontTable.xml": _font_table,
+            "word/theme/theme1.xml": _theme,
+            "word/settings.xml": _settings,
+            "word/document.xml": _document,
+        },
+    )
 
 
 #: Word's own (lower-case) names for the built-in styles we redefine, so Word maps them to its own
