@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from authoring.document.cache import cache_dir
 from exports.ooxml import (
     el,
     paragraph_properties,
@@ -33,14 +34,6 @@ from exports.pandoc import pandoc_version, run_pandoc
 from exports.styles import FONTS, PAGE, STYLES, Style
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-
-
-def cache_dir() -> Path:
-    """Where generated build artefacts live: $STDFORGE_CACHE_DIR, else ~/.cache/standardforge."""
-    configured = os.environ.get("STDFORGE_CACHE_DIR")
-    base = Path(configured) if configured else Path.home() / ".cache" / "standardforge"
-    base.mkdir(parents=True, exist_ok=True)
-    return base
 
 
 def style_digest() -> str:

@@ -20,16 +20,15 @@ when the context settles it.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..cache import cache_dir
 
 if TYPE_CHECKING:
     import jieba
@@ -255,17 +254,5 @@ def warm_up() -> None:
 
 
 def _cache_dir() -> str:
-    """Where jieba keeps its built dictionary: $STDFORGE_CACHE, else ~/.cache/stdforge, else /tmp."""
-    for candidate in (
-        os.environ.get("STDFORGE_CACHE"),
-        os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "stdforge"),
-    ):
-        if not candidate:
-            continue
-        try:
-            Path(candidate).mkdir(parents=True, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(candidate, os.W_OK):
-            return str(candidate)
-    return tempfile.gettempdir()
+    """Where jieba keeps its built dictionary (see `cache.cache_dir`)."""
+    return str(cache_dir())

@@ -105,6 +105,6 @@ def test_a_long_text_is_read_in_windows() -> None:
 def test_jieba_keeps_its_dictionary_where_it_is_told(tmp_path, monkeypatch) -> None:
     from authoring.document.lint.provisions import _cache_dir
 
-    monkeypatch.setenv("STDFORGE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("STDFORGE_CACHE_DIR", str(tmp_path / "cache"))
     assert _cache_dir() == str(tmp_path / "cache")
     assert (tmp_path / "cache").is_dir()
