@@ -43,6 +43,8 @@ def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
         size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise DocumentTooLarge(size, max_bytes)
+    if text[:1] == "\ufeff":  # a byte order mark (UTF-8 saved by Windows editors) is not text
+        text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = block_parser().parse(text, {})

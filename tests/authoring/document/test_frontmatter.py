@@ -76,3 +76,11 @@ def test_problems_speak_both_languages():
 def test_invalid_yaml_is_a_problem_with_its_line():
     (problem,) = parse("---\ntitle: {zh: 标\nassociation: 协\n---\n").problems
     assert problem.code == "META-MISSING" and problem.line >= 2
+
+
+def test_a_byte_order_mark_before_the_cover_is_not_text(example_text):
+    """Editors on Windows save UTF-8 with a BOM; the cover after it must still be the cover."""
+    text = example_text("community-care")
+    with_bom = parse("\ufeff" + text)
+    assert with_bom.problems == [] and with_bom.meta == parse(text).meta
+    assert [s.line for s in with_bom.walk()] == [s.line for s in parse(text).walk()]
