@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from .common import UNREADABLE, load
 
 FORMATS = ("text", "json", "html")
 
@@ -31,22 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the diff; 0 whatever it finds, 2 when an input cannot be read or is refused."""
-    from authoring.document import parse
     from authoring.document.diff import diff_documents, render_html_page, render_text
-    from authoring.document.errors import DocumentTooLarge
 
-    documents = []
-    for path in (args.old, args.new):
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-            documents.append(parse(text))
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"stdforge diff: cannot read {path}: {_reason(error)}", file=sys.stderr)
-            return 2
-        except DocumentTooLarge as error:
-            print(f"stdforge diff: {path}: {error.message('en')}", file=sys.stderr)
-            return 2
-    diff = diff_documents(documents[0], documents[1])
+    old, new = load("diff", args.old), load("diff", args.new)
+    if old is None or new is None:
+        return UNREADABLE
+    diff = diff_documents(old, new)
     if args.format == "json":
         output = json.dumps(diff.as_json(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
@@ -55,9 +46,3 @@ def run(args: argparse.Namespace) -> int:
         output = render_text(diff)
     sys.stdout.write(output)
     return 0
-
-
-def _reason(error: OSError | UnicodeDecodeError) -> str:
-    if isinstance(error, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return error.strerror or str(error)
