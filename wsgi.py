@@ -279,6 +279,7 @@ def _register_pages(app: Flask) -> None:
         404: (_l("Not found"), _l("There is no such page, or it is not yours to see.")),
         405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
         410: (_l("Gone"), _l("This link no longer works.")),
+        413: (_l("Too large"), _l("What you sent is larger than this page accepts.")),
         429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute, then try again.")),
         500: (_l("Something went wrong"), _l("An error on our side. It has been logged; try again later.")),
     }

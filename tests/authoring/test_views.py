@@ -117,6 +117,17 @@ def test_huge_text_is_refused_before_parsing(client, login, make_standard, draft
     assert analysis.analyse_calls == before
 
 
+def test_an_oversized_save_without_script_gets_a_chinese_page(client, login, make_standard, drafter):
+    standard = make_standard()
+    login(client, drafter)
+    text = "x" * (operations.MAX_TEXT_BYTES * 2 + 20_000)
+    response = client.post(f"/standards/{standard.id}/save", data={"text": text, "base_revision": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Request Entity Too Large" not in page
+    assert "太大" in page
+
+
 def test_preview_answers_numbered_html_outline_and_findings(
     client, login, make_standard, drafter, community_care
 ):
