@@ -43,6 +43,17 @@ def test_lint_json_shape_and_error_status(capsys, tmp_path: Path):
     assert unresolved["line"] == 7 and unresolved["severity"] == "error"
 
 
+def test_lint_warnings_only_exit_0_and_are_printed(capsys, tmp_path: Path):
+    """Spec §4: warnings alone do not fail a CI run, but they are shown."""
+    warned = tmp_path / "warned.md"
+    text = (EXAMPLES / "community-care.md").read_text(encoding="utf-8")
+    warned.write_text(text + "\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
+    status, out, _ = run(capsys, "lint", str(warned), "--format", "json")
+    rules = {(f["rule"], f["severity"]) for f in json.loads(out)}
+    assert status == 0
+    assert rules == {("TABLE-CAPTION", "warning"), ("TABLE-UNCITED", "warning")}
+
+
 def test_lint_text_prefixes_file_names_when_several(capsys, tmp_path: Path):
     bad = tmp_path / "bad.md"
     bad.write_text(CLEAN + "# 范围\n\n见[](#nowhere)。\n", encoding="utf-8")

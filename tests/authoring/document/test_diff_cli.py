@@ -47,6 +47,19 @@ def test_missing_file_exits_2_with_a_message(tmp_path, capsys):
     assert "cannot read" in err and "missing.md" in err
 
 
+def test_both_unreadable_files_are_named_and_nothing_is_printed(tmp_path, capsys):
+    assert main(["diff", str(tmp_path / "old.md"), str(tmp_path / "new.md")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "old.md" in captured.err and "new.md" in captured.err
+
+
+def test_too_large_file_exits_2(tmp_path, capsys):
+    large = tmp_path / "large.md"
+    large.write_text("x" * 2_000_001, encoding="utf-8")
+    assert main(["diff", OLD, str(large)]) == 2
+    assert "too large" in capsys.readouterr().err
+
+
 def test_non_utf8_file_exits_2(tmp_path, capsys):
     bad = tmp_path / "gbk.md"
     bad.write_bytes("# 范围\n\n本文件。".encode("gbk"))
