@@ -34,6 +34,13 @@ def foreword_sentences(meta: FrontMatter) -> list[str]:
     return _english(meta) if meta.language == "en" else _chinese(meta)
 
 
+def _adopted_title(meta: FrontMatter) -> str | None:
+    """The adopted document's title, from the cover's optional `adoption: {title: …}`."""
+    adoption = meta.raw.get("adoption")
+    title = adoption.get("title") if isinstance(adoption, dict) else None
+    return title if isinstance(title, str) and title else None
+
+
 def _chinese(meta: FrontMatter) -> list[str]:
     out = [_DRAFTING_ZH]
     if meta.replaces:
@@ -43,10 +50,8 @@ def _chinese(meta: FrontMatter) -> list[str]:
             f"本文件代替{replaced}，与{meta.replaces[0]}相比，除结构调整和编辑性改动外，主要技术变化如下："
         )
     if meta.adoption is not None:
-        title = (
-            meta.raw.get("adoption", {}).get("title") if isinstance(meta.raw.get("adoption"), dict) else None
-        )
-        of_title = f"《{title}》" if isinstance(title, str) and title else ""
+        title = _adopted_title(meta)
+        of_title = f"《{title}》" if title else ""
         out.append(_ADOPTION_ZH[meta.adoption.degree].format(of=meta.adoption.of, title=of_title))
     out.append(_PATENT_ZH)
     if meta.proposer and meta.proposer == meta.responsible:
@@ -81,9 +86,8 @@ def _english(meta: FrontMatter) -> list[str]:
             "structural adjustments and editorial changes, the main technical changes are as follows:"
         )
     if meta.adoption is not None:
-        raw = meta.raw.get("adoption")
-        title = raw.get("title") if isinstance(raw, dict) else None
-        of_title = f" *{title}*" if isinstance(title, str) and title else ""
+        title = _adopted_title(meta)
+        of_title = f" *{title}*" if title else ""
         out.append(_ADOPTION_EN[meta.adoption.degree].format(of=meta.adoption.of, title=of_title))
     out.append(_PATENT_EN)
     if meta.proposer and meta.proposer == meta.responsible:
