@@ -12,6 +12,7 @@ FORMATS = ("text", "json", "html")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `diff` subcommand to `stdforge`."""
     parser = subparsers.add_parser(
         "diff",
         help="compare two revisions: clause-level summary and text changes",

@@ -13,6 +13,7 @@ from .common import UNREADABLE, load
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `lint` subcommand to `stdforge`."""
     parser = subparsers.add_parser(
         "lint",
         help="check standards against GB/T 1.1 and the Standard Markdown rules",
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the findings of every file; the exit status of the worst one (module docstring)."""
     from authoring.document.lint import lint
 
     status = 0

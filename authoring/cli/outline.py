@@ -10,6 +10,7 @@ from .common import UNREADABLE, load
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `outline` subcommand to `stdforge`."""
     parser = subparsers.add_parser(
         "outline",
         help="print the numbered element tree of a standard",
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the element tree; 0, or 2 when the file cannot be read or is refused."""
     from authoring.document.outline import outline, outline_text
 
     document = load("outline", args.file)

@@ -10,6 +10,7 @@ from .common import UNREADABLE, load
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `render` subcommand to `stdforge`."""
     parser = subparsers.add_parser(
         "render",
         help="render a standard as one HTML page",
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the page; 0, or 2 when the file cannot be read or the page cannot be written."""
     from authoring.document.render import render_page
 
     document = load("render", args.file)

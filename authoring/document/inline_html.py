@@ -93,6 +93,7 @@ def inline_markdown() -> MarkdownIt:
 
 
 def render_inline(markdown: str, env: dict) -> str:
+    """One block's inline Markdown as HTML; `env["labels"]` turns `[](#id)` into its label."""
     if not markdown:
         return ""
     return inline_markdown().renderInline(markdown, env)

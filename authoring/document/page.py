@@ -46,6 +46,7 @@ _WORDS = {
 
 
 def page(doc: Document, body: str, *, lang: str) -> str:
+    """`body` (render_html's fragment) in a standalone page with the cover lines and the outline (目次)."""
     lang = "en" if lang == "en" else "zh"
     words = _WORDS[lang]
     meta = doc.meta

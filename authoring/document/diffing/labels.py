@@ -53,6 +53,7 @@ _LABELS: dict[str, dict[str, str]] = {
 
 
 def labels(language: str) -> dict[str, str]:
+    """The words of the diff views in `language` (Chinese for anything but "en")."""
     return _LABELS.get(language, _LABELS["zh"])
 
 

@@ -15,6 +15,7 @@ _CLOSE = {DELETE: "-]", INSERT: "+}"}
 
 
 def render_text(diff: DocumentDiff) -> str:
+    """The summary and the hunks for a terminal: deletions as [-…-], insertions as {+…+}."""
     words = labels(diff.language)
     if diff.is_empty:
         return words["none"] + "\n"

@@ -57,10 +57,12 @@ def tokens(text: str) -> list[str]:
 
 
 def lines(text: str) -> list[str]:
+    """Lines with their endings; their concatenation is `text`."""
     return text.splitlines(keepends=True)
 
 
 def sentences(text: str) -> list[str]:
+    """Sentences, each with its closing mark or line break; their concatenation is `text`."""
     return [unit for unit in _SENTENCE.findall(text) if unit]
 
 
@@ -207,10 +209,12 @@ def normalise(ops: Iterable[tuple[OpCode, str]]) -> Ops:
 
 
 def old_text(ops: Iterable[tuple[OpCode, str]]) -> str:
+    """The text before the change: the "=" and "-" parts."""
     return "".join(text for op, text in ops if op != INSERT)
 
 
 def new_text(ops: Iterable[tuple[OpCode, str]]) -> str:
+    """The text after the change: the "=" and "+" parts."""
     return "".join(text for op, text in ops if op != DELETE)
 
 
