@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tree import Document, Section
+from .tree import Document, Section, SectionKind
 
 
 def outline(doc: Document) -> list[dict[str, Any]]:
@@ -31,7 +31,7 @@ def heading_text(section: Section, lang: str = "zh") -> str:
     from .render import annex_status_text
 
     gap = " " if lang == "en" else "\u3000"
-    if section.kind.value == "annex":
+    if section.kind is SectionKind.ANNEX:
         status = annex_status_text(section.annex_status, lang)
         status = f" {status}" if lang == "en" and status else status
         return f"{section.label}{status}{gap}{section.title}".rstrip()

@@ -79,7 +79,7 @@ class _Renderer:
         tag = f"h{min(depth + 2, 6)}"
         title = self.inline(section.markdown_title) if section.markdown_title else ""
         if section.kind is SectionKind.ANNEX:
-            status = _STATUS[self.lang].get(section.annex_status or "", "")
+            status = annex_status_text(section.annex_status, self.lang)
             return (
                 f'<h2 class="annex-heading"><span class="annex-number">{escape(section.label or "")}</span>'
                 f'<span class="annex-status">{status}</span><span class="annex-title">{title}</span></h2>'

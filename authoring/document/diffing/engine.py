@@ -244,7 +244,7 @@ def _front_matter_hunk(old: Document, new: Document) -> SectionDiff | None:
 
 
 def _front_matter(document: Document) -> str:
-    text = document.source.replace("\r\n", "\n")
+    text = document.source  # the parser has normalised its line endings
     if not document.sections:
         return text.rstrip()
     first_line = document.sections[0].line
