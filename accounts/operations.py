@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from accounts.database import begin_immediate
 from accounts.models import (
     Invitation,
     Membership,
@@ -194,10 +196,26 @@ def _check_keeps_a_secretariat(membership: Membership) -> None:
         raise AccountsError(_("An association needs at least one secretariat member."))
 
 
+def _lock_memberships(membership: Membership) -> None:
+    """Decide on the memberships of `membership`'s organisation one request at a time.
+
+    Two secretaries removing each other at once would each count two secretaries and leave none.
+    The write lock (SQLite `BEGIN IMMEDIATE`; PostgreSQL: the organisation's row, FOR UPDATE) is
+    held until the commit, and the membership is read again under it.
+    """
+    begin_immediate(db.session)
+    try:
+        db.session.refresh(membership.org, with_for_update=True)
+        db.session.refresh(membership)
+    except InvalidRequestError as gone:  # removed by the request that held the lock before us
+        raise AccountsError(_("This membership no longer exists.")) from gone
+
+
 def change_membership(
     actor: User | None, membership: Membership, role: Role, *, voting: bool, weight: int
 ) -> Membership:
     """Change a membership's role, voting right and weight; an association keeps a secretariat."""
+    _lock_memberships(membership)
     _check_actor(actor, membership.org)
     _check_role(membership.org, role, weight)
     if role != membership.role:
@@ -211,6 +229,7 @@ def change_membership(
 
 def remove_member(actor: User | None, membership: Membership) -> None:
     """Take a person out of an organisation; the account itself stays."""
+    _lock_memberships(membership)
     _check_actor(actor, membership.org)
     _check_keeps_a_secretariat(membership)
     db.session.delete(membership)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -123,3 +126,44 @@ def test_desk_lists_my_organisations_and_roles(
 def test_members_query_by_org(db, association, make_member):
     make_member(association)
     assert db.session.scalar(select(Membership).where(Membership.org_id == association.id)) is not None
+
+
+def test_two_secretaries_removed_at_once_leave_one(app, association, secretariat, make_member, db):
+    """Each removal decides on the count of secretaries; the second must decide after the first."""
+    other = make_member(association, Role.SECRETARIAT)
+    ids = [secretariat.membership_in(association).id, other.membership_in(association).id]
+    first_flushed, second_started = threading.Event(), threading.Event()
+    outcomes: dict[int, object] = {}
+
+    def remove(index: int) -> None:
+        with app.app_context():
+            if index == 1:
+                first_flushed.wait(10)
+                second_started.set()
+            try:
+                operations.remove_member(None, db.session.get(Membership, ids[index]))
+                if index == 0:
+                    first_flushed.set()
+                    second_started.wait(10)
+                    time.sleep(0.3)  # the second removal is waiting for the lock meanwhile
+                db.session.commit()
+                outcomes[index] = "removed"
+            except Exception as error:  # the outcome is what the test checks
+                db.session.rollback()
+                outcomes[index] = error
+            finally:
+                first_flushed.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=remove, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes[0] == "removed"
+    assert isinstance(outcomes[1], operations.AccountsError)
+    db.session.rollback()  # end this session's snapshot, taken before the threads ran
+    remaining = db.session.scalars(
+        select(Membership).where(Membership.org_id == association.id, Membership.role == Role.SECRETARIAT)
+    ).all()
+    assert [m.id for m in remaining] == [ids[1]]
