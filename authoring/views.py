@@ -344,8 +344,6 @@ def history_page(standard_id: int) -> ResponseReturnValue:
         .where(Revision.standard_id == standard.id)
         .order_by(Revision.number.desc())
     ).all()
-    latest = standard.latest_revision()
-    cache = _read_cache(latest) if latest else None
     hashes = {r.content_hash for r in revisions}
     caches = {
         c.content_hash: c
@@ -355,6 +353,10 @@ def history_page(standard_id: int) -> ResponseReturnValue:
             .where(RenderCache.content_hash.in_(hashes))
         )
     }
+    latest = revisions[0] if revisions else None
+    cache = caches.get(latest.content_hash) if latest else None
+    if latest is not None and cache is None:  # the cache lost it: computed and stored again
+        cache = _read_cache(latest)
     return render_template(
         "authoring/history.html",
         standard=standard,

@@ -6,7 +6,7 @@ import base64
 import io
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from authoring import analysis, operations
 from authoring.models import Revision
@@ -187,6 +187,29 @@ def test_history_and_diff_show_the_changes(
     diff = client.get(f"/standards/{standard.id}/diff?old=1&new=2").get_data(as_text=True)
     assert "t-family-carer" in diff and "c-agreement" in diff
     assert "<ins>" in diff and "<del>" in diff
+
+
+def test_the_history_page_reads_outlines_not_texts_or_html(
+    client, login, make_standard, drafter, community_care, community_care_v2, clock
+):
+    standard = make_standard(community_care)
+    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
+    db.session.commit()
+    login(client, drafter)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(f"/standards/{standard.id}/history").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in selects if "render_cache.html" in s]
+    assert not [s for s in selects if "revisions.text" in s]
 
 
 def test_restore_from_history(
