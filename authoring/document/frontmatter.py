@@ -73,6 +73,7 @@ def read_front_matter(yaml_text: str | None) -> tuple[FrontMatter, list[Problem]
                 f"The front matter is not valid YAML: {error}",
             )
         )
+        meta.readable = False
         return meta, problems
     if raw is None:
         raw = {}
@@ -85,6 +86,7 @@ def read_front_matter(yaml_text: str | None) -> tuple[FrontMatter, list[Problem]
                 "The front matter must be a list of `key: value`.",
             )
         )
+        meta.readable = False
         return meta, problems
     _Validator(meta, raw, lines, problems).run()
     return meta, problems

@@ -176,6 +176,8 @@ class FrontMatter:
     lines: dict[str, int] = field(default_factory=dict)
     #: the YAML as read, for keys the product does not model
     raw: dict[str, object] = field(default_factory=dict)
+    #: False when the cover is there but is not a YAML mapping: its Problem then says all there is
+    readable: bool = True
 
 
 @dataclass(frozen=True)

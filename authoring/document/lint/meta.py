@@ -21,9 +21,11 @@ def check_front_matter(ctx: LintContext) -> Iterator[Finding]:
 
     The parser reports what it cannot read (a list where a text belongs, no front matter at all) and
     some of what lint checks too; where both speak of the same rule and line, lint's message (which
-    says how to fix it) is the one kept.
+    says how to fix it) is the one kept. A cover that is missing or cannot be read at all gets only the
+    parser's problem: its keys are not "missing", they are unreadable.
     """
-    own = [*_missing(ctx), *_numbers(ctx), *_dates(ctx)] if ctx.doc.body_line > 1 else []
+    cover_read = ctx.doc.body_line > 1 and ctx.doc.meta.readable
+    own = [*_missing(ctx), *_numbers(ctx), *_dates(ctx)] if cover_read else []
     covered = {(f.rule, f.line) for f in own}
     yield from own
     for problem in ctx.doc.problems:

@@ -112,3 +112,26 @@ def test_only_runs_the_named_rules() -> None:
 
     found = lint(parse(BROKEN), only={"VERB-NONSTANDARD"})
     assert [f.rule for f in found] == ["VERB-NONSTANDARD"]
+
+
+#: every key of the minimal document's cover
+_COVER_KEYS = (
+    "title:\n  zh: 社区助餐服务规范\nassociation: 深圳市养老服务业协会\n"
+    "publish_date: 2025-03-01\nimplement_date: 2025-06-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cover_edit", "says"),
+    [
+        (("title:\n", "\ttitle:\n"), "not valid YAML"),  # a tab: YAML cannot read the cover at all
+        (("association: 深圳市养老服务业协会\n", "association: [深圳市养老服务业协会\n"), "not valid YAML"),
+        ((_COVER_KEYS, "- 社区助餐服务规范\n- 深圳市养老服务业协会\n"), "key: value"),
+    ],
+    ids=["tab", "unclosed-list", "not-a-mapping"],
+)
+def test_an_unreadable_cover_is_one_finding_that_says_why(cover_edit, says) -> None:
+    """Keys that are written but cannot be read are not "missing": the drafter is told what to fix."""
+    text = planted(case("minimal-zh.md"), *cover_edit)
+    meta = [f for f in findings(text) if f.rule.startswith("META-")]
+    assert len(meta) == 1 and says in meta[0].message("en")
