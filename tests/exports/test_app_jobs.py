@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from app_world import ask, make_szyl, wait_until_finished
+from sqlalchemy import event
 
 from authoring import operations
 from authoring.models import Stage
@@ -54,6 +55,24 @@ def test_docx_export_finishes_with_the_standard_number_as_file_name(drafter_clie
     assert "T-SZYL-3-2025.docx" in download.headers["Content-Disposition"]
     assert hashlib.sha256(download.data).hexdigest() == job["sha256"] == download.headers["X-Content-SHA256"]
     assert zipfile.ZipFile(io.BytesIO(download.data)).testzip() is None
+
+
+def test_following_a_job_reads_no_revision_text(drafter_client, szyl):
+    """The panel polls a job's status every 0.7 s: a poll must not read a 300 KB text each time."""
+    job = ask(drafter_client, szyl.standard, 2, "html").get_json()
+    redline = ask(drafter_client, szyl.standard, 2, "html", base=1).get_json()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for url in (job["status_url"], redline["status_url"], job["page_url"]):
+            assert drafter_client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "revisions.text" in s]
 
 
 def test_asking_again_hands_out_the_finished_job_at_once(drafter_client, szyl):
