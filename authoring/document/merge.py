@@ -149,11 +149,6 @@ def line_edits(old: list[str], new: list[str]) -> list[Edit]:
     return edits
 
 
-def _touch(a: Edit, b: Edit) -> bool:
-    """Overlapping or adjacent line ranges, or insertions at the same place: git's conflict rule."""
-    return a.start <= b.end and b.start <= a.end
-
-
 def _clusters(mine: list[Edit], theirs: list[Edit]) -> list[tuple[list[Edit], list[Edit]]]:
     """Group both sides' edits into runs that touch one another, in base order."""
     tagged = sorted(
@@ -163,7 +158,7 @@ def _clusters(mine: list[Edit], theirs: list[Edit]) -> list[tuple[list[Edit], li
     clusters: list[tuple[list[Edit], list[Edit]]] = []
     reach = -1
     for start, end, side, _, edit in tagged:
-        if not clusters or start > reach:
+        if not clusters or start > reach:  # overlapping, adjacent or at one place: git's conflict rule
             clusters.append(([], []))
             reach = end
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from authoring.document.diffing.textdiff import DELETE, INSERT, Ops, counts
+from authoring.document.diffing.textdiff import DELETE, INSERT, Ops
 
 
 class Status(StrEnum):
@@ -158,11 +158,6 @@ class DocumentDiff:
             "moved": [move.as_json() for move in self.moved],
             "hunks": [hunk.as_json() for hunk in self.hunks],
         }
-
-
-def hunk_counts(hunk: SectionDiff) -> tuple[int, int]:
-    """(characters inserted, characters deleted) inside one hunk."""
-    return counts(hunk.ops)
 
 
 __all__ = ["DELETE", "FRONT_MATTER", "INSERT", "DiffStats", "DocumentDiff", "Move", "SectionDiff", "Status"]
