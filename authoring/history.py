@@ -1,13 +1,16 @@
 """What the history, diff, conflict and preview answers show, shaped for templates and JSON.
 
-Pure shaping of stored revisions and core results: no request, no session writes. The timeline chart
-is computed here as plain geometry and drawn as inline SVG by the template, so no chart library is
-needed and the page's Content Security Policy stays strict.
+Pure shaping of stored revisions and core results: no request, no session writes (`compare` keeps
+a few recent diffs in memory). The timeline chart is computed here as plain geometry and drawn as
+inline SVG by the template, so no chart library is needed and the page's Content Security Policy
+stays strict.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -229,8 +232,27 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
     )
 
 
+#: how many diffs `compare` remembers per process: a 300 KB pair takes ~0.4 s to compare, and
+#: the diff page of a published standard is open to anyone
+RECENT_DIFFS = 16
+_recent_diffs: OrderedDict[tuple[str, str], DiffView] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
 def compare(old: Revision, new: Revision) -> DiffView:
-    return compare_texts(old.text, new.text)
+    """`compare_texts` of two revisions; the last RECENT_DIFFS pairs are kept (revisions never change)."""
+    key = (old.content_hash, new.content_hash)
+    with _recent_lock:
+        view = _recent_diffs.get(key)
+        if view is not None:
+            _recent_diffs.move_to_end(key)
+            return view
+    view = compare_texts(old.text, new.text)
+    with _recent_lock:
+        _recent_diffs[key] = view
+        while len(_recent_diffs) > RECENT_DIFFS:
+            _recent_diffs.popitem(last=False)
+    return view
 
 
 @dataclass(frozen=True)

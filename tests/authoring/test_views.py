@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections import OrderedDict
 
 from sqlalchemy import event, func, select
 
-from authoring import analysis, operations
+from authoring import analysis, history, operations
 from authoring.models import Revision
 from extensions import db
 
@@ -210,6 +211,23 @@ def test_the_history_page_reads_outlines_not_texts_or_html(
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert not [s for s in selects if "render_cache.html" in s]
     assert not [s for s in selects if "revisions.text" in s]
+
+
+def test_a_diff_shown_again_is_not_computed_again(
+    client, login, make_standard, drafter, community_care, community_care_v2, clock, monkeypatch
+):
+    standard = make_standard(community_care)
+    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
+    db.session.commit()
+    login(client, drafter)
+    monkeypatch.setattr(history, "_recent_diffs", OrderedDict())  # nothing remembered from other tests
+    calls = []
+    real = history.compare_texts
+    monkeypatch.setattr(history, "compare_texts", lambda old, new: calls.append(1) or real(old, new))
+    first = client.get(f"/standards/{standard.id}/diff?old=1&new=2").get_data(as_text=True)
+    again = client.get(f"/standards/{standard.id}/diff?old=1&new=2").get_data(as_text=True)
+    assert first == again and "<ins>" in again
+    assert len(calls) == 1
 
 
 def test_restore_from_history(
