@@ -76,6 +76,14 @@ def test_next_parameter_only_redirects_within_the_site(client, make_user, passwo
     assert response.location == "/"
 
 
+def test_next_parameter_keeps_a_path_of_the_site(client, make_user, password):
+    user = make_user()
+    response = client.post(
+        "/login", data={"email": user.email, "password": password, "next": "/standards/3?old=1&new=2"}
+    )
+    assert response.location == "/standards/3?old=1&new=2"
+
+
 def test_logout_ends_the_session(client, make_user, login):
     login(client, make_user())
     assert client.get("/").status_code == 200

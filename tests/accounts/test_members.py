@@ -123,11 +123,6 @@ def test_desk_lists_my_organisations_and_roles(
     assert "目前没有待办事项" in page
 
 
-def test_members_query_by_org(db, association, make_member):
-    make_member(association)
-    assert db.session.scalar(select(Membership).where(Membership.org_id == association.id)) is not None
-
-
 def test_two_secretaries_removed_at_once_leave_one(app, association, secretariat, make_member, db):
     """Each removal decides on the count of secretaries; the second must decide after the first."""
     other = make_member(association, Role.SECRETARIAT)
