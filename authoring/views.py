@@ -227,7 +227,9 @@ def save(standard_id: int) -> ResponseReturnValue:
         return _json_error(message, 413) if as_json else abort(413)
     payload = request.get_json(silent=True) if request.is_json else request.form
     try:
-        text = str(payload.get("text", ""))
+        text = payload.get("text")
+        if not isinstance(text, str):  # a request that lost its text must not save an empty standard
+            raise TypeError("no text")
         base = int(payload.get("base_revision", 0))
         message = str(payload.get("message", "") or "")[:500]
     except (TypeError, ValueError, AttributeError):

@@ -108,6 +108,15 @@ def test_malformed_save_request_is_refused_with_a_message(client, login, make_st
     assert response.json["message"]
 
 
+def test_a_save_request_without_its_text_saves_nothing(client, login, make_standard, drafter):
+    standard = make_standard()
+    login(client, drafter)
+    response = client.post(f"/standards/{standard.id}/save", json={"base_revision": 1})
+    assert response.status_code == 400
+    assert response.json["message"]
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
+
+
 def test_huge_text_is_refused_before_parsing(client, login, make_standard, drafter):
     standard = make_standard()
     login(client, drafter)
