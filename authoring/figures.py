@@ -16,6 +16,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, utcnow
@@ -209,7 +210,15 @@ def upload_figure(
     figure.uploaded_by = user
     figure.uploaded_at = now
     db.session.add(figure)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as clash:  # a first upload of the same name committed since we looked
+        raise FigureRefused(
+            _(
+                "Someone uploaded a figure named “%(name)s” at the same moment. Upload yours again to replace it.",
+                name=name,
+            )
+        ) from clash
     return figure
 
 

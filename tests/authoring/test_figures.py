@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from PIL import Image, PngImagePlugin
 
+from authoring import figures
 from authoring.figures import Figure, find_figure
 from authoring.models import Stage
 from extensions import db
@@ -138,6 +139,19 @@ def test_uploading_the_same_name_replaces_the_figure_and_delete_removes_it(draft
     response = drafter_client.post(f"/standards/{standard.id}/figures/flow.png/delete")
     assert response.status_code == 302
     assert find_figure(standard, "flow.png") is None
+
+
+def test_two_first_uploads_of_one_name_at_once_refuse_the_second_with_a_message(
+    drafter_client, standard, monkeypatch
+):
+    upload(drafter_client, standard, "flow.png", png(100, 50))
+    # the second upload looked before the first one was committed: it saw no figure of that name
+    monkeypatch.setattr(figures, "find_figure", lambda standard, name: None)
+    response = upload(drafter_client, standard, "flow.png", png(200, 80))
+    assert response.status_code == 302
+    monkeypatch.undo()
+    assert find_figure(standard, "flow.png").width == 100
+    assert "同时" in flashes(drafter_client, standard)
 
 
 def test_a_member_sees_the_figures_but_cannot_upload(
