@@ -29,6 +29,7 @@ from extensions import babel, csrf, db, limiter, login_manager, migrate
 BLUEPRINTS = (
     "accounts.views:bp",
     "authoring.views:bp",
+    "authoring.editor_views:bp",
     "authoring.figure_views:bp",
     "workflow.views:bp",
     "exports.views:bp",

@@ -38,7 +38,7 @@ def desk_items(user: User) -> Iterator[DeskItem]:
                 number=standard.latest_number,
                 stage=standard.stage_enum.label,
             ),
-            url=url_for("authoring.editor", standard_id=standard.id),
+            url=url_for("editor.page", standard_id=standard.id),
             org_name=standard.association.name,
         )
 

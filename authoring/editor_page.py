@@ -27,8 +27,8 @@ def editor_data(standard: Standard, revision: Revision, cache: RenderCache, nonc
     return {
         "standard_id": standard.id,
         "base_revision": revision.number,
-        "save_url": url_for("authoring.save", standard_id=standard.id),
-        "preview_url": url_for("authoring.preview", standard_id=standard.id),
+        "save_url": url_for("editor.save", standard_id=standard.id),
+        "preview_url": url_for("editor.preview", standard_id=standard.id),
         "csrf_token": generate_csrf(),
         "csp_nonce": nonce,
         "draft_key": f"standardforge:draft:{standard.id}",
