@@ -30,7 +30,7 @@ from authoring.document.ids import DerivedId, write_ids
 from authoring.document.outline import outline
 from authoring.document.render import render_html
 from authoring.document.tree import Document
-from authoring.models import RenderCache, content_hash
+from authoring.models import RenderCache, content_hash, findings_in
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,7 @@ class Analysis:
         return sum(1 for finding in self.findings if finding["severity"] == "warning")
 
     def findings_in(self, language: str) -> list[dict[str, Any]]:
-        lang = "en" if language.startswith("en") else "zh"
-        return [{**finding, "message": finding["message"][lang]} for finding in self.findings]
+        return findings_in(self.findings, language)
 
 
 #: how many times the core was asked to analyse a text in this process; the cache tests read it

@@ -241,6 +241,10 @@ class RenderCache(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def findings_in(self, language: str) -> list[dict[str, Any]]:
-        """The findings with the message in `language` ("zh" or "en"), as the lint JSON shape."""
-        lang = "en" if language.startswith("en") else "zh"
-        return [{**finding, "message": finding["message"][lang]} for finding in self.findings]
+        return findings_in(self.findings, language)
+
+
+def findings_in(findings: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Stored findings with the message in `language` ("zh" or "en"), as the lint JSON shape."""
+    lang = "en" if language.startswith("en") else "zh"
+    return [{**finding, "message": finding["message"][lang]} for finding in findings]
