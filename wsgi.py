@@ -90,6 +90,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         DEMO_PASSWORD=env.get("DEMO_PASSWORD", "demo"),
         INVITATION_DAYS=int(env.get("INVITATION_DAYS", "14")),
         PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
+        # every request body is bounded (a 413 before it is read); figures and texts fit well within
+        MAX_CONTENT_LENGTH=int(env.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",

@@ -89,3 +89,14 @@ def test_nothing_is_loaded_from_outside(client):
     page = client.get("/login").get_data(as_text=True)
     assert "http://" not in page.replace('xmlns="http://', "")
     assert "https://" not in page
+
+
+def test_a_request_body_beyond_the_cap_is_refused_before_it_is_read(app, client):
+    """Anyone may post to the login page: a body of any size must not be read into memory."""
+    cap = app.config["MAX_CONTENT_LENGTH"]
+    assert cap >= app.config.get("FIGURE_MAX_BYTES", 5 * 1024 * 1024) + 1024 * 1024
+    response = client.post(
+        "/login", data=b"email=" + b"x" * cap, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert "内容太大" in response.get_data(as_text=True)
