@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -36,6 +36,11 @@ class Base(DeclarativeBase):
 def _client_address() -> str:
     """The client's address as the WSGI server (or ProxyFix, when configured) reports it."""
     return request.remote_addr or "unknown"
+
+
+def user_or_address() -> str:
+    """A rate limit's key for routes anyone may use: the logged-in user, else the client address."""
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
 
 
 db = SQLAlchemy(model_class=Base)

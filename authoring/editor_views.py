@@ -26,7 +26,7 @@ from authoring.models import Standard
 from authoring.operations import AuthoringError, Conflict
 from authoring.permissions import can_edit_standard, edit_refusal, load_standard
 from authoring.views import read_cache
-from extensions import db, limiter
+from extensions import db, limiter, user_or_address
 
 bp = Blueprint("editor", __name__)
 
@@ -44,10 +44,6 @@ def _wants_json() -> bool:
 
 def _body_too_large() -> bool:
     return (request.content_length or 0) > MAX_BODY_BYTES
-
-
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
 
 
 @bp.get("/standards/<int:standard_id>/edit")
@@ -184,7 +180,7 @@ def _conflict_answer(standard: Standard, conflict: Conflict, as_json: bool) -> R
 
 @bp.post("/standards/<int:standard_id>/preview")
 @login_required
-@limiter.limit("240 per minute", key_func=_user_key)
+@limiter.limit("240 per minute", key_func=user_or_address)
 def preview(standard_id: int) -> ResponseReturnValue:
     standard = load_standard(standard_id, current_user)
     if not can_edit_standard(current_user, standard):

@@ -48,15 +48,11 @@ from exports.jobs import (
 )
 from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus
 from exports.worker import worker_command
-from extensions import db, limiter
+from extensions import db, limiter, user_or_address
 
 #: cli_group=None: `flask --app wsgi worker`, not `flask exports worker`
 bp = Blueprint("exports", __name__, cli_group=None)
 bp.cli.add_command(worker_command)
-
-
-def _actor_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else f"addr:{request.remote_addr}"
 
 
 def _language() -> str:
@@ -141,7 +137,7 @@ def export_panel(standard: Standard, revision: Revision | None = None) -> dict[s
 
 
 @bp.post("/standards/<int:standard_id>/exports")
-@limiter.limit("30 per minute", key_func=_actor_key)
+@limiter.limit("30 per minute", key_func=user_or_address)
 def export(standard_id: int) -> ResponseReturnValue:
     """Ask for an export of revision `revision` as `format` (a redline when `base` is given)."""
     standard = load_standard(standard_id, current_user)
