@@ -200,7 +200,7 @@ def preview(standard_id: int) -> ResponseReturnValue:
     try:
         operations.check_size(text)
     except AuthoringError as error:
-        return _json_error(error.message, 413)
+        return _json_error(error.message, 413 if isinstance(error, operations.TextTooLarge) else 400)
     with analysis.collector_paused():
         result = analysis.cached(operations.normalise_newlines(text))
     answer = history.preview_json(result, language_of(get_locale()))

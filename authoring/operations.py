@@ -84,9 +84,22 @@ class Conflict:
 SaveOutcome = Saved | Conflict
 
 
+class BrokenCharacter(AuthoringError):
+    """The text holds an unpaired surrogate (half an emoji, sent as JSON): no UTF-8 text can hold it."""
+
+
 def check_size(text: str) -> None:
-    """Refuse texts too large to edit, parse and render in a request (PITFALLS.md: cap input size)."""
-    size = len(text.encode("utf-8"))
+    """Refuse texts too large to edit, parse and render in a request (PITFALLS.md: cap input size),
+    and texts that cannot be stored as UTF-8."""
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise BrokenCharacter(
+            _(
+                "The text has a broken character at position %(position)s (half of an emoji or a symbol). Delete it and try again.",
+                position=error.start + 1,
+            )
+        ) from error
     if size > MAX_TEXT_BYTES:
         raise TextTooLarge(
             _(

@@ -117,6 +117,20 @@ def test_a_save_request_without_its_text_saves_nothing(client, login, make_stand
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
 
 
+def test_a_text_with_a_broken_character_is_refused_with_a_message(client, login, make_standard, drafter):
+    """JSON may carry an unpaired surrogate (half an emoji), which no UTF-8 text can hold."""
+    standard = make_standard()
+    login(client, drafter)
+    body = r'{"text": "\u4e2d\ud83d\u6587", "base_revision": 1}'
+    for endpoint in ("save", "preview"):
+        response = client.post(
+            f"/standards/{standard.id}/{endpoint}", data=body, content_type="application/json"
+        )
+        assert response.status_code == 400, endpoint
+        assert "字符" in response.json["message"]
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
+
+
 def test_huge_text_is_refused_before_parsing(client, login, make_standard, drafter):
     standard = make_standard()
     login(client, drafter)
