@@ -6,7 +6,7 @@ as raw openxml blocks, so the document is written once, in one pandoc run.
 from __future__ import annotations
 
 from authoring.document.tree import Document, Section, SectionKind
-from exports.ooxml import el, mm_twips, section_properties, sub, to_xml, w
+from exports.ooxml import el, mm_twips, section_properties, sub, to_xml, w, xml_text
 from exports.styles import PAGE
 from exports.words import cover_lines
 
@@ -43,7 +43,7 @@ def paragraph(
         if part:
             run = sub(p, "r")
             t = sub(run, "t")
-            t.text = part
+            t.text = xml_text(part)
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return p
 
@@ -125,7 +125,7 @@ def body_section() -> str:
 def _run(parent, text: str):
     run = sub(parent, "r")
     t = sub(run, "t")
-    t.text = text
+    t.text = xml_text(text)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return run
 

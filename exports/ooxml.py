@@ -8,6 +8,7 @@ appended where convenient.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping
 
@@ -18,6 +19,16 @@ from exports.styles import FONTS, PAGE, Style
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NSMAP = {"w": W_NS, "r": R_NS}
+
+
+#: characters XML 1.0 cannot hold, which lxml refuses: C0 controls but tab and line ends (Word pastes
+#: a vertical tab for a manual line break), and the two non-characters
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold, for an element's text (here and in STS)."""
+    return _NOT_XML.sub("", text)
 
 
 def w(tag: str) -> str:

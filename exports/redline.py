@@ -19,7 +19,7 @@ from exports import pandoc_ast as pa
 from exports.blocks import typst_string
 from exports.context import ExportWarning
 from exports.docx import run_docx_pandoc
-from exports.ooxml import el, sub, to_xml
+from exports.ooxml import el, sub, to_xml, xml_text
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -94,7 +94,7 @@ class _Tracker:
                 p.append(parent)
             run = sub(parent, "r")
             t = sub(run, "delText" if op == "-" else "t")
-            t.text = text
+            t.text = xml_text(text)
             t.set(_XML_SPACE, "preserve")
         return to_xml(p)
 

@@ -14,6 +14,7 @@ from lxml import etree
 
 from authoring.document.tree import Block, BlockKind, Document, Section, SectionKind
 from exports.figures import figure_name
+from exports.ooxml import xml_text
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -23,7 +24,7 @@ NSMAP = {"tbx": TBX_NS, "xlink": XLINK_NS, "mml": "http://www.w3.org/1998/Math/M
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
     node = etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
     if text is not None:
-        node.text = text
+        node.text = xml_text(text)
     return node
 
 
@@ -163,14 +164,14 @@ def _term(section: Section, doc: Document) -> etree._Element:
         if code == lang:
             definitions = [b for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
             if definitions:
-                etree.SubElement(lang_set, _tbx("definition")).text = definitions[0].text
+                etree.SubElement(lang_set, _tbx("definition")).text = xml_text(definitions[0].text)
             for block in section.blocks:
                 if block.kind is BlockKind.NOTE:
-                    etree.SubElement(lang_set, _tbx("note")).text = _plain(block)
+                    etree.SubElement(lang_set, _tbx("note")).text = xml_text(_plain(block))
                 elif block.kind is BlockKind.SOURCE:
-                    etree.SubElement(lang_set, _tbx("source")).text = block.text.strip("[]")
+                    etree.SubElement(lang_set, _tbx("source")).text = xml_text(block.text.strip("[]"))
         tig = etree.SubElement(lang_set, _tbx("tig"))
-        etree.SubElement(tig, _tbx("term")).text = term
+        etree.SubElement(tig, _tbx("term")).text = xml_text(term)
         etree.SubElement(tig, _tbx("normativeAuthorization"), {"value": "preferredTerm"})
     return node
 
@@ -183,7 +184,7 @@ def _reference(parent: etree._Element, text: str) -> None:
     std = _sub(parent, "std")
     match = _DESIGNATION.fullmatch(text.strip())
     if match is None:
-        std.text = text
+        std.text = xml_text(text)
         return
     _sub(std, "std-ref", match.group(1)).tail = " "
     _sub(std, "title", match.group(2))

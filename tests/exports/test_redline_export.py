@@ -54,3 +54,11 @@ def test_html_and_pdf_redlines_are_made():
     assert export_redline(example("community-care"), example("community-care-v2"), "pdf").data.startswith(
         b"%PDF"
     )
+
+
+def test_a_control_character_pasted_from_word_does_not_fail_the_redline():
+    old = example("community-care")
+    new = old.replace("服务机构应符合下列要求：", "服务机构应符合\x0b下列要求：", 1)
+    result = export_redline(old, new, "docx")
+    xml = zipfile.ZipFile(io.BytesIO(result.data)).read("word/document.xml").decode()
+    assert "下列要求" in xml and "\x0b" not in xml

@@ -60,3 +60,13 @@ def test_annexes_tables_and_references():
 
 def test_english_sample_is_well_formed_too():
     assert len(_sts("en-sample").findall("body/sec")) == 5
+
+
+def test_control_characters_pasted_from_word_do_not_fail_the_export():
+    """Word pastes a vertical tab for a manual line break; XML cannot hold it, the rest of the text stays."""
+    text = example("community-care").replace(
+        "服务机构应符合下列要求：", "服务机构应符合\x0b下列\x01要求：", 1
+    )
+    root = etree.fromstring(export_document(text, "sts").data)
+    paragraphs = ["".join(p.itertext()) for p in root.iter("p")]
+    assert any("服务机构应符合" in p and "下列" in p and "要求：" in p for p in paragraphs)
