@@ -1,7 +1,8 @@
 """The one entry point the command line and the web app's export jobs call.
 
 `export_document(text, fmt, figures=…, progress=…)` parses once and returns the finished file with its
-name, media type, SHA-256 and warnings; cache results per (revision, format, TEMPLATE_VERSION).
+name, media type, SHA-256 and warnings; the web app caches results per revision, format, template
+version and figures (`exports.models.job_cache_key`).
 """
 
 from __future__ import annotations
@@ -40,11 +41,6 @@ class ExportResult:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
-
-
-def cache_key(source_sha256: str, fmt: str) -> str:
-    """What an export is cached under: the revision's text, the format and the template version."""
-    return f"{source_sha256}:{fmt}:{TEMPLATE_VERSION}"
 
 
 def file_stem(doc: Document, suffix: str = "") -> str:

@@ -35,6 +35,8 @@ from accounts.models import User
 from authoring.figures import figure_files, figures_digest
 from authoring.models import Revision, Standard
 from exports import TEMPLATE_VERSION
+from exports.api import FORMATS as PIPELINE_FORMATS
+from exports.api import REDLINE_FORMATS
 from exports.models import ExportFile, ExportJob, JobStatus, job_cache_key
 from extensions import db
 
@@ -48,8 +50,7 @@ DEFAULT_TIMEOUT = 600
 DEFAULT_STALE_SECONDS = 900
 
 #: plain exports and redlines, as exports.api offers them
-FORMATS = ("docx", "pdf", "html", "sts")
-REDLINE_FORMATS = ("docx", "html", "pdf")
+FORMATS = tuple(PIPELINE_FORMATS)
 
 
 class ExportRefused(Exception):
@@ -320,7 +321,6 @@ def _advance(job: ExportJob, percent: int, step: str, status: JobStatus | None =
 
 def _export(job: ExportJob, app: Flask) -> tuple[bytes, str, str, list[dict[str, str]]]:
     from authoring.document import parse
-    from exports.api import FORMATS as PIPELINE_FORMATS
     from exports.api import export_parsed, export_redline
 
     revision, standard = job.revision, job.standard
