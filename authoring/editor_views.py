@@ -115,6 +115,8 @@ def save(standard_id: int) -> ResponseReturnValue:
         outcome = operations.save_revision(standard, current_user, text, message, base, now=utcnow())
     except AuthoringError as error:
         db.session.rollback()
+        if isinstance(error, operations.NotEditable):  # the text froze after the request was let in
+            return _json_error(error.message, 403)
         return _json_error(
             error.message, 409 if isinstance(error, operations.StaleBase | operations.SaveRaced) else 400
         )

@@ -25,6 +25,7 @@ from authoring import analysis
 from authoring.document import DocumentTooLarge, parse, with_derived_ids
 from authoring.document.merge import merge3
 from authoring.models import RenderCache, Revision, Stage, Standard, StandardDrafter, content_hash
+from authoring.permissions import edit_refusal
 from authoring.skeleton import blank_standard
 from extensions import db
 
@@ -54,6 +55,10 @@ class StaleBase(AuthoringError):
 
 class SaveRaced(AuthoringError):
     """The unique constraint refused the revision number: the lock was bypassed; try again."""
+
+
+class NotEditable(AuthoringError):
+    """The author may not change the text (any more): the stage moved on, or they left the group."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ def _save_revision(
     prepared_analysis = analysis.cached(prepared, parsed)
     del parsed
 
-    _lock_for_save(standard)
+    _lock_for_save(standard, author)
     latest = standard.latest_revision()
     if latest is None or not 1 <= base_revision_number <= latest.number:
         raise StaleBase(
@@ -285,7 +290,7 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
     if old is None:
         raise StaleBase(_("This standard has no revision %(number)s.", number=number))
     text = old.text
-    _lock_for_save(standard)
+    _lock_for_save(standard, author)
     latest = standard.latest_revision()
     assert latest is not None
     if latest.text == text:
@@ -294,8 +299,9 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
     return Saved("saved", revision, text)
 
 
-def _lock_for_save(standard: Standard) -> None:
-    """Hold the standard's write lock until the commit and re-read its latest number under it.
+def _lock_for_save(standard: Standard, author: User) -> None:
+    """Hold the standard's write lock until the commit, re-read it under the lock, and check that
+    `author` may still edit it (a stage change may have frozen the text since the request was let in).
 
     SQLite: `BEGIN IMMEDIATE` takes the database's write lock (SQLAlchemy drops FOR UPDATE there).
     PostgreSQL: `SELECT … FOR UPDATE` on the standard row; under READ COMMITTED it returns the row as
@@ -303,6 +309,9 @@ def _lock_for_save(standard: Standard) -> None:
     """
     begin_immediate(db.session())
     db.session.refresh(standard, with_for_update=True)
+    refusal = edit_refusal(author, standard)
+    if refusal is not None:
+        raise NotEditable(refusal)
 
 
 def _add_revision(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from authoring import analysis, operations
-from authoring.models import RenderCache, Revision, content_hash
+from authoring.models import RenderCache, Revision, Stage, Standard, content_hash
 from authoring.operations import Conflict, Saved
 from extensions import db
 
@@ -117,6 +117,22 @@ def test_save_based_on_an_unknown_revision_is_refused(make_standard, drafter, co
     standard = make_standard(community_care)
     with pytest.raises(operations.StaleBase):
         operations.save_revision(standard, drafter, "x", "", 7, now=clock.tick())
+
+
+def test_a_save_decided_after_the_text_froze_is_refused(make_standard, drafter, community_care, clock, app):
+    """The editor authorised the drafter; the stage moved on before the save took the lock."""
+    standard = make_standard(community_care)
+    db.session.execute(
+        update(Standard).where(Standard.id == standard.id).values(stage=Stage.CONSULTATION.value)
+    )
+    edited = _replace_line(standard.latest_revision().text, TRAINING_OLD, TRAINING_NEW)
+    with pytest.raises(operations.NotEditable) as refused:
+        operations.save_revision(standard, drafter, edited, "", 1, now=clock.tick())
+    assert "征求意见" in refused.value.message
+    with pytest.raises(operations.NotEditable):
+        operations.restore_revision(standard, drafter, 1, "", now=clock.tick())
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
 
 
 def test_too_large_text_is_refused_with_a_message(make_standard, drafter, clock):
