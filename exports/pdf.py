@@ -33,7 +33,8 @@ _FRONT = (SectionKind.FOREWORD, SectionKind.INTRODUCTION)
 PANDOC_WORKERS = min(4, os.cpu_count() or 1)
 
 
-def font_paths(extra: list[str] | None = None) -> list[str]:
+def font_folders(extra: list[str] | None = None) -> list[str]:
+    """The folders of STDFORGE_FONT_PATHS, then `extra`; typst adds the system fonts itself."""
     configured = [p for p in os.environ.get(FONT_PATH_VARIABLE, "").split(os.pathsep) if p]
     return [*configured, *(extra or [])]
 
@@ -121,7 +122,7 @@ def cover_texts(doc: Document) -> dict[str, str]:
 def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = None) -> bytes:
     import typst
 
-    paths = globals()["font_paths"](font_paths)
+    paths = font_folders(font_paths)
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-pdf-") as tmp:
         workdir = Path(tmp)

@@ -161,9 +161,9 @@ def render_redline(
         return render_html_page(diff).encode("utf-8"), []
     import typst
 
-    from exports.pdf import check_fonts, font_paths
+    from exports.pdf import check_fonts, font_folders
 
-    paths = font_paths()
+    paths = font_folders()
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         main = Path(tmp) / "main.typ"
