@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from authoring.analysis import Analysis
-from authoring.document import parse
+from authoring.document import Document, parse
 from authoring.document.diff import diff_documents, diff_text
 from authoring.models import RenderCache, Revision
 from authoring.operations import Conflict
@@ -199,9 +199,17 @@ def _elide(ops: Sequence[tuple[str, str]]) -> list[Piece]:
     return pieces
 
 
+def _label(doc: Document, section_id: str | None) -> str | None:
+    """The label of `section_id` in `doc` ("第4章", "4.2"), its id when it has none; None for the top."""
+    if section_id is None:
+        return None
+    return doc.labels.get(section_id) or section_id
+
+
 def compare_texts(old_text: str, new_text: str) -> DiffView:
     """The clause-level summary and text changes from `old_text` to `new_text` (core diff)."""
-    result = diff_documents(parse(old_text), parse(new_text))
+    old_doc, new_doc = parse(old_text), parse(new_text)
+    result = diff_documents(old_doc, new_doc)
     hunks = []
     for hunk in result.hunks:
         pieces = _elide(hunk.ops)
@@ -212,8 +220,9 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
                 title=hunk.title,
                 status=str(hunk.status),
                 moved=hunk.moved,
-                move_from=hunk.move.from_parent if hunk.move else None,
-                move_to=hunk.move.to_parent if hunk.move else None,
+                # a move names the parents by what a reader sees in each revision ("第4章", "5.2")
+                move_from=_label(old_doc, hunk.move.from_parent) if hunk.move else None,
+                move_to=_label(new_doc, hunk.move.to_parent) if hunk.move else None,
                 old_number=hunk.old_number,
                 new_number=hunk.new_number,
                 inline=pieces,

@@ -213,6 +213,20 @@ def test_history_and_diff_show_the_changes(
     assert "<ins>" in diff and "<del>" in diff
 
 
+def test_the_diff_names_a_move_by_the_labels_readers_see(
+    client, login, make_standard, drafter, community_care, community_care_v2, clock
+):
+    standard = make_standard(community_care)
+    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
+    db.session.commit()
+    login(client, drafter)
+    diff = client.get(f"/standards/{standard.id}/diff?old=1&new=2").get_data(as_text=True)
+    # c-agreement moved from chapter 4 (ch-basic) to chapter 5 (ch-process)
+    moves = re.findall(r'<span class="muted small">([^<]*第4章[^<]*)</span>', diff)
+    assert moves and "第5章" in moves[0] and "ch-basic" not in moves[0]
+    assert "（无标题）" in diff  # the untitled clause c-records-file is not named by its id
+
+
 def test_the_history_page_reads_outlines_not_texts_or_html(
     client, login, make_standard, drafter, community_care, community_care_v2, clock
 ):
