@@ -7,6 +7,7 @@ import io
 import re
 from collections import OrderedDict
 
+import pytest
 from sqlalchemy import event, func, select
 
 from authoring import analysis, history, operations
@@ -198,13 +199,18 @@ def test_read_view_does_not_render_again(client, login, make_standard, drafter, 
     assert analysis.analyse_calls == before
 
 
-def test_history_and_diff_show_the_changes(
-    client, login, make_standard, drafter, community_care, community_care_v2, clock
-):
+@pytest.fixture
+def revised_standard(client, login, make_standard, drafter, community_care, community_care_v2, clock):
+    """The demo standard with community-care-v2 saved as revision 2, and the drafter logged in."""
     standard = make_standard(community_care)
     operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
     db.session.commit()
     login(client, drafter)
+    return standard
+
+
+def test_history_and_diff_show_the_changes(client, revised_standard):
+    standard = revised_standard
     history = client.get(f"/standards/{standard.id}/history").get_data(as_text=True)
     assert "送审稿" in history and "<svg" in history
     assert 'data-clause="t-family-carer"' in history
@@ -213,13 +219,8 @@ def test_history_and_diff_show_the_changes(
     assert "<ins>" in diff and "<del>" in diff
 
 
-def test_the_diff_names_a_move_by_the_labels_readers_see(
-    client, login, make_standard, drafter, community_care, community_care_v2, clock
-):
-    standard = make_standard(community_care)
-    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
-    db.session.commit()
-    login(client, drafter)
+def test_the_diff_names_a_move_by_the_labels_readers_see(client, revised_standard):
+    standard = revised_standard
     diff = client.get(f"/standards/{standard.id}/diff?old=1&new=2").get_data(as_text=True)
     # c-agreement moved from chapter 4 (ch-basic) to chapter 5 (ch-process)
     moves = re.findall(r'<span class="muted small">([^<]*第4章[^<]*)</span>', diff)
@@ -227,13 +228,8 @@ def test_the_diff_names_a_move_by_the_labels_readers_see(
     assert "（无标题）" in diff  # the untitled clause c-records-file is not named by its id
 
 
-def test_the_history_page_reads_outlines_not_texts_or_html(
-    client, login, make_standard, drafter, community_care, community_care_v2, clock
-):
-    standard = make_standard(community_care)
-    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
-    db.session.commit()
-    login(client, drafter)
+def test_the_history_page_reads_outlines_not_texts_or_html(client, revised_standard):
+    standard = revised_standard
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
@@ -250,13 +246,8 @@ def test_the_history_page_reads_outlines_not_texts_or_html(
     assert not [s for s in selects if "revisions.text" in s]
 
 
-def test_a_diff_shown_again_is_not_computed_again(
-    client, login, make_standard, drafter, community_care, community_care_v2, clock, monkeypatch
-):
-    standard = make_standard(community_care)
-    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
-    db.session.commit()
-    login(client, drafter)
+def test_a_diff_shown_again_is_not_computed_again(client, revised_standard, monkeypatch):
+    standard = revised_standard
     monkeypatch.setattr(history, "_recent_diffs", OrderedDict())  # nothing remembered from other tests
     calls = []
     real = history.compare_texts
