@@ -1,8 +1,8 @@
 """The application factory: configuration, extensions, the packages' blueprints and commands.
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
-Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS): a package
-that does not exist yet is skipped, an import error inside one that exists is not hidden.
+Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
+STANDARD_PANELS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from accounts.refusals import Refused
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: "module:attribute" of each package's blueprint, registered in this order
@@ -31,24 +32,20 @@ BLUEPRINTS = (
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
-    "workflow.views:bp",
     "exports.views:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
-CLI_MODULES = ("accounts.cli", "authoring.cli", "workflow.cli", "exports.cli")
+CLI_MODULES = ("accounts.cli",)
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
-DEMO_LOADERS = (
-    "accounts.demo:load_demo",
-    "authoring.demo:load_demo",
-    "workflow.demo:load_demo",
-    "exports.demo:load_demo",
-)
+DEMO_LOADERS = ("accounts.demo:load_demo", "authoring.demo:load_demo", "exports.demo:load_demo")
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
-DESK_SOURCES = ("authoring.desk:desk_items", "workflow.desk:desk_items", "exports.desk:desk_items")
+DESK_SOURCES = ("authoring.desk:desk_items",)
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
-ORG_LINKS = ("authoring.desk:org_links", "workflow.desk:org_links")
+ORG_LINKS = ("authoring.desk:org_links",)
+#: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
+STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
 #: modules imported so that their models join the metadata (migrations, create_all)
-MODEL_MODULES = ("accounts.models", "authoring.models", "workflow.models", "exports.models")
+MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
 
 #: the interface languages; the first is the default
 LANGUAGES = ("zh_CN", "en")
@@ -58,18 +55,29 @@ class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message says what to set."""
 
 
-def optional_import(path: str) -> Any | None:
-    """Import "module" or "module:attribute"; None when exactly that module does not exist (yet)."""
+def import_hook(path: str) -> Any:
+    """Import "module" or "module:attribute"; a listed hook that is missing stops the start-up.
+
+    Every entry of the lists above names code that exists: a package adds its entries when it adds
+    the code, so a misspelled or removed hook is an error here, never a page that silently lacks a part.
+    """
     module_name, _sep, attribute = path.partition(":")
+    module = importlib.import_module(module_name)
+    if not attribute:
+        return module
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as missing:
-        # skipped only when the module (or its package) is what is missing: an import error
-        # inside a module that exists must not hide
-        if not (missing.name == module_name or module_name.startswith(f"{missing.name}.")):
-            raise
-        return None
-    return getattr(module, attribute, None) if attribute else module
+        return getattr(module, attribute)
+    except AttributeError:
+        raise ConfigError(f"{path} is listed in wsgi.py but {module_name} has no {attribute!r}") from None
+
+
+def wants_json() -> bool:
+    """The request is the API's or a script's (JSON body, /api/ path, or JSON asked for first)."""
+    return (
+        request.is_json
+        or request.path.startswith("/api/")
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _env_flag(name: str) -> bool:
@@ -218,21 +226,20 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_packages(app: Flask) -> None:
     from accounts.hooks import hooks
+    from authoring import page_places
 
     for name in MODEL_MODULES:
-        optional_import(name)
+        import_hook(name)
     for path in BLUEPRINTS:
-        blueprint = optional_import(path)
-        if blueprint is not None:
-            app.register_blueprint(blueprint)
+        app.register_blueprint(import_hook(path))
     for name in CLI_MODULES:
-        module = optional_import(name)
-        for command in getattr(module, "flask_commands", ()):
+        for command in import_hook(f"{name}:flask_commands"):
             app.cli.add_command(command)
     registered = hooks(app)
-    registered.demo_loaders = [f for f in map(optional_import, DEMO_LOADERS) if f is not None]
-    registered.desk_sources = [f for f in map(optional_import, DESK_SOURCES) if f is not None]
-    registered.org_link_sources = [f for f in map(optional_import, ORG_LINKS) if f is not None]
+    registered.demo_loaders = [import_hook(path) for path in DEMO_LOADERS]
+    registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
+    registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
+    page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
 
 
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:
@@ -281,8 +288,10 @@ def _register_pages(app: Flask) -> None:
         403: (_l("Not allowed"), _l("You may not do this here.")),
         404: (_l("Not found"), _l("There is no such page, or it is not yours to see.")),
         405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+        409: (_l("Not possible now"), _l("This cannot be done in the standard's present state.")),
         410: (_l("Gone"), _l("This link no longer works.")),
         413: (_l("Too large"), _l("What you sent is larger than this page accepts.")),
+        422: (_l("Cannot be done"), _l("What you sent is well-formed but cannot be used.")),
         429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute, then try again.")),
         500: (_l("Something went wrong"), _l("An error on our side. It has been logged; try again later.")),
     }
@@ -298,6 +307,22 @@ def _register_pages(app: Flask) -> None:
         title, message = messages.get(code, (error.name, error.description or ""))
         g.error_page = True
         return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused) -> Any:
+        """The one place a verb's refusal becomes an answer: JSON for JSON clients, else a page."""
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error.as_json()), error.status
+        g.error_page = True
+        page = render_template(
+            "errors/error.html",
+            code=error.status,
+            title=messages.get(error.status, messages[400])[0],
+            message=error.message,
+            reasons=error.reasons,
+        )
+        return page, error.status
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> Any:

@@ -10,12 +10,14 @@ from accounts import operations
 from accounts.demo import DEMO_PEOPLE
 from accounts.hooks import hooks
 from accounts.models import Organisation, OrgKind, Role, User
+from accounts.permissions import OPERATOR
+from accounts.refusals import Refused
 from extensions import db
 
 
-def _fail(refused: operations.AccountsError) -> None:
+def _fail(refused: Refused) -> None:
     db.session.rollback()
-    raise click.ClickException(str(refused))
+    raise click.ClickException(refused.message)
 
 
 @click.command("create-user")
@@ -27,7 +29,7 @@ def create_user_command(email: str, name: str, password: str, admin: bool) -> No
     """Create an account (the password is asked for unless given)."""
     try:
         user = operations.create_user(email, name, password, is_admin=admin)
-    except operations.AccountsError as refused:
+    except Refused as refused:
         _fail(refused)
     db.session.commit()
     click.echo(f"created user {user.id} {user.email}{' (administrator)' if admin else ''}")
@@ -40,8 +42,8 @@ def create_user_command(email: str, name: str, password: str, admin: bool) -> No
 def create_org_command(kind: str, name: str, code: str | None) -> None:
     """Create an association (with --code) or a government agency."""
     try:
-        org = operations.create_org(None, OrgKind(kind), name, code)
-    except operations.AccountsError as refused:
+        org = operations.create_org(OPERATOR, OrgKind(kind), name, code)
+    except Refused as refused:
         _fail(refused)
     db.session.commit()
     click.echo(f"created {org.kind.value} {org.id} {org.code or ''} {org.name}".replace("  ", " "))
@@ -71,8 +73,8 @@ def add_member_command(email: str, org_reference: str, role: str, voting: bool |
     if user is None:
         raise click.ClickException(f"no account with e-mail {email}")
     try:
-        membership = operations.add_member(None, org, user, Role(role), voting=voting, weight=weight)
-    except operations.AccountsError as refused:
+        membership = operations.add_member(OPERATOR, org, user, Role(role), voting=voting, weight=weight)
+    except Refused as refused:
         _fail(refused)
     db.session.commit()
     click.echo(f"{user.email} is {membership.role.value} of {org.name} (voting: {membership.voting})")

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session, object_session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 #: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked")
@@ -113,3 +113,20 @@ def begin_immediate(session: Session | scoped_session[Session]) -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def write_lock(row: Any) -> None:
+    """Hold the write lock for a decision about `row` until the commit, and re-read `row` under it.
+
+    The one lock every verb that reads, decides and writes takes (a save's next number, the last
+    secretariat, a vote before the close, a publication number): `BEGIN IMMEDIATE` on SQLite, where
+    SQLAlchemy drops FOR UPDATE and the database has one write lock; `SELECT … FOR UPDATE` on the row
+    on PostgreSQL, which under READ COMMITTED returns it as the previous holder committed it. Take it
+    before the unit's first write (on SQLite an open read transaction is ended first: see
+    `begin_immediate`), and keep slow work (diffs, renders, typesetting) before it: writers queue here.
+    """
+    session = object_session(row)
+    if session is None:
+        raise ValueError("write_lock needs a row loaded in a session")
+    begin_immediate(session)
+    session.refresh(row, with_for_update=True)

@@ -10,6 +10,7 @@ from flask import Flask
 
 from accounts import operations
 from accounts.models import OrgKind, Role
+from accounts.permissions import OPERATOR
 from extensions import db
 
 ASSOCIATION_NAME = "深圳市养老服务业协会"
@@ -33,11 +34,11 @@ DEMO_PEOPLE: tuple[tuple[str, str, Role | None, bool], ...] = (
 def load_demo(app: Flask) -> None:
     """Create the demo organisations and people (the caller checked that the database is empty)."""
     password = app.config["DEMO_PASSWORD"]
-    association = operations.create_org(None, OrgKind.ASSOCIATION, ASSOCIATION_NAME, ASSOCIATION_CODE)
-    agency = operations.create_org(None, OrgKind.AGENCY, AGENCY_NAME)
+    association = operations.create_org(OPERATOR, OrgKind.ASSOCIATION, ASSOCIATION_NAME, ASSOCIATION_CODE)
+    agency = operations.create_org(OPERATOR, OrgKind.AGENCY, AGENCY_NAME)
     for email, name, role, voting in DEMO_PEOPLE:
         user = operations.create_user(email, name, password, is_admin=role is None, check_password=False)
         if role is not None:
             org = agency if role == Role.REVIEWER else association
-            operations.add_member(None, org, user, role, voting=voting)
+            operations.add_member(OPERATOR, org, user, role, voting=voting)
     db.session.flush()

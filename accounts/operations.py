@@ -1,7 +1,7 @@
 """The verbs that change accounts, organisations and memberships.
 
-Each takes the acting user explicitly (None for the command line and the demo loader, which act
-as the operator), checks, changes and flushes; the caller commits once. Time is passed in where it
+Each takes the acting user explicitly (`accounts.permissions.OPERATOR` for the command line and the
+demo loader), checks its own permission, changes and flushes; the caller commits once. Time is passed in where it
 matters, so tests control it.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from accounts.database import begin_immediate
+from accounts.database import write_lock
 from accounts.models import (
     Invitation,
     Membership,
@@ -29,7 +29,8 @@ from accounts.models import (
     User,
     new_session_token,
 )
-from accounts.permissions import can_manage_members
+from accounts.permissions import Actor, can_create_org, can_manage_members
+from accounts.refusals import Refused
 from extensions import db
 
 #: an association's code, as it appears in standard numbers (T/SZYL 1—2025)
@@ -37,14 +38,6 @@ ORG_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
 
 #: passwords shorter than this are refused (the demo password is set by the operator, not checked)
 MIN_PASSWORD_LENGTH = 8
-
-
-class AccountsError(Exception):
-    """A refusal a user can read: the message is already translated."""
-
-
-class NotAllowed(AccountsError):
-    """The acting user may not do this."""
 
 
 def normalise_email(email: str) -> str:
@@ -84,7 +77,7 @@ def create_user(
     """Create an account; the e-mail must be new."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise AccountsError(_("An account with this e-mail address already exists."))
+        raise Refused("invalid", _("An account with this e-mail address already exists."))
     if check_password:
         _check_new_password(password)
     user = User(email=email, name=name.strip(), is_admin=is_admin)
@@ -96,15 +89,15 @@ def create_user(
 
 def _check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountsError(
-            _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        raise Refused(
+            "invalid", _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
         )
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Set a new password after checking the current one; every other session of the user ends."""
     if not user.check_password(current_password):
-        raise AccountsError(_("The current password is not correct."))
+        raise Refused("invalid", _("The current password is not correct."))
     _check_new_password(new_password)
     user.set_password(new_password)
     end_sessions(user)
@@ -121,19 +114,18 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
-def create_org(actor: User | None, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
-    """Create an organisation; only the administrator (or the operator, `actor` None) may."""
-    if actor is not None and not actor.is_admin:
-        raise NotAllowed(_("Only the platform administrator may create organisations."))
+def create_org(actor: Actor, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
+    """Create an organisation; only the administrator (or the operator) may."""
+    can_create_org(actor).require(message=_("Only the platform administrator may create organisations."))
     name = name.strip()
     if not name:
-        raise AccountsError(_("An organisation needs a name."))
+        raise Refused("invalid", _("An organisation needs a name."))
     if kind == OrgKind.ASSOCIATION:
         code = (code or "").strip()
         if not ORG_CODE_PATTERN.match(code):
-            raise AccountsError(_("An association's code has 2 to 12 capital letters or digits."))
+            raise Refused("invalid", _("An association's code has 2 to 12 capital letters or digits."))
         if db.session.scalar(select(Organisation).where(Organisation.code == code)) is not None:
-            raise AccountsError(_("Another association already has the code %(code)s.", code=code))
+            raise Refused("invalid", _("Another association already has the code %(code)s.", code=code))
     else:
         code = None
     org = Organisation(kind=kind, name=name, code=code)
@@ -144,18 +136,17 @@ def create_org(actor: User | None, kind: OrgKind, name: str, code: str | None = 
 
 def _check_role(org: Organisation, role: Role, weight: int) -> None:
     if role not in org.roles:
-        raise AccountsError(_("This role does not exist in this kind of organisation."))
+        raise Refused("invalid", _("This role does not exist in this kind of organisation."))
     if weight < 1:
-        raise AccountsError(_("A vote weight is at least 1."))
+        raise Refused("invalid", _("A vote weight is at least 1."))
 
 
-def _check_actor(actor: User | None, org: Organisation) -> None:
-    if actor is not None and not can_manage_members(actor, org):
-        raise NotAllowed(_("You may not manage the members of this organisation."))
+def _check_actor(actor: Actor, org: Organisation) -> None:
+    can_manage_members(actor, org).require(message=_("You may not manage the members of this organisation."))
 
 
 def add_member(
-    actor: User | None,
+    actor: Actor,
     org: Organisation,
     user: User,
     role: Role,
@@ -167,7 +158,7 @@ def add_member(
     _check_actor(actor, org)
     _check_role(org, role, weight)
     if user.membership_in(org) is not None:
-        raise AccountsError(_("%(name)s is already in this organisation.", name=user.name))
+        raise Refused("invalid", _("%(name)s is already in this organisation.", name=user.name))
     membership = Membership(
         user=user,
         org=org,
@@ -193,7 +184,7 @@ def _secretariat_count(org: Organisation) -> int:
 
 def _check_keeps_a_secretariat(membership: Membership) -> None:
     if membership.role == Role.SECRETARIAT and _secretariat_count(membership.org) <= 1:
-        raise AccountsError(_("An association needs at least one secretariat member."))
+        raise Refused("conflict", _("An association needs at least one secretariat member."))
 
 
 def _lock_memberships(membership: Membership) -> None:
@@ -203,16 +194,15 @@ def _lock_memberships(membership: Membership) -> None:
     The write lock (SQLite `BEGIN IMMEDIATE`; PostgreSQL: the organisation's row, FOR UPDATE) is
     held until the commit, and the membership is read again under it.
     """
-    begin_immediate(db.session)
     try:
-        db.session.refresh(membership.org, with_for_update=True)
+        write_lock(membership.org)
         db.session.refresh(membership)
     except InvalidRequestError as gone:  # removed by the request that held the lock before us
-        raise AccountsError(_("This membership no longer exists.")) from gone
+        raise Refused("not_found", _("This membership no longer exists.")) from gone
 
 
 def change_membership(
-    actor: User | None, membership: Membership, role: Role, *, voting: bool, weight: int
+    actor: Actor, membership: Membership, role: Role, *, voting: bool, weight: int
 ) -> Membership:
     """Change a membership's role, voting right and weight; an association keeps a secretariat."""
     _lock_memberships(membership)
@@ -227,7 +217,7 @@ def change_membership(
     return membership
 
 
-def remove_member(actor: User | None, membership: Membership) -> None:
+def remove_member(actor: Actor, membership: Membership) -> None:
     """Take a person out of an organisation; the account itself stays."""
     _lock_memberships(membership)
     _check_actor(actor, membership.org)
@@ -245,7 +235,7 @@ class IssuedInvitation:
 
 
 def invite(
-    actor: User | None,
+    actor: Actor,
     org: Organisation,
     email: str,
     role: Role,
@@ -261,7 +251,7 @@ def invite(
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_in(org) is not None:
-        raise AccountsError(_("%(email)s is already in this organisation.", email=email))
+        raise Refused("invalid", _("%(email)s is already in this organisation.", email=email))
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         org=org,
@@ -270,7 +260,7 @@ def invite(
         voting=voting,
         weight=weight,
         token_hash=hash_token(token),
-        invited_by=actor,
+        invited_by=actor if isinstance(actor, User) else None,
         created_at=now,
         expires_at=now + valid_for,
     )
@@ -279,33 +269,28 @@ def invite(
     return IssuedInvitation(invitation, token)
 
 
-def revoke_invitation(actor: User | None, invitation: Invitation, *, now: datetime) -> None:
+def revoke_invitation(actor: Actor, invitation: Invitation, *, now: datetime) -> None:
     """Withdraw an invitation that has not been used yet."""
     _check_actor(actor, invitation.org)
     if invitation.accepted_at is not None:
-        raise AccountsError(_("This invitation has already been used."))
+        raise Refused("closed", _("This invitation has already been used."))
     invitation.revoked_at = now
     db.session.flush()
 
 
-def find_invitation(token: str, *, lock: bool = False) -> Invitation | None:
-    """The invitation of a link; `lock` holds its row (PostgreSQL) until the transaction ends."""
-    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
-    return db.session.scalar(query.with_for_update() if lock else query)
-
-
-class InvitationUnusable(AccountsError):
-    """The link was used, withdrawn or has expired."""
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation of a link, if the token is one."""
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
 def check_invitation(invitation: Invitation, *, now: datetime) -> None:
-    """Raise `InvitationUnusable` with the reason when the link no longer works."""
+    """Raise `Refused("closed")` with the reason when the link no longer works."""
     if invitation.accepted_at is not None:
-        raise InvitationUnusable(_("This invitation has already been used."))
+        raise Refused("closed", _("This invitation has already been used."))
     if invitation.revoked_at is not None:
-        raise InvitationUnusable(_("This invitation has been withdrawn."))
+        raise Refused("closed", _("This invitation has been withdrawn."))
     if now >= invitation.expires_at:
-        raise InvitationUnusable(_("This invitation has expired. Ask the secretariat for a new one."))
+        raise Refused("closed", _("This invitation has expired. Ask the secretariat for a new one."))
 
 
 def accept_invitation(
@@ -316,16 +301,21 @@ def accept_invitation(
     password: str | None = None,
     now: datetime,
 ) -> Membership:
-    """Use the invitation once: the logged-in `user` joins, or a new account is made for its e-mail."""
+    """Use the invitation once: the logged-in `user` joins, or a new account is made for its e-mail.
+
+    Two clicks on the same link must not make two memberships: the invitation is re-read and checked
+    under the write lock.
+    """
+    write_lock(invitation)
     check_invitation(invitation, now=now)
     if user is None:
         if find_user_by_email(invitation.email) is not None:
-            raise AccountsError(_("An account with this e-mail address exists: log in to accept."))
+            raise Refused("invalid", _("An account with this e-mail address exists: log in to accept."))
         user = create_user(invitation.email, name or invitation.email, password or "")
     elif user.email != invitation.email:
-        raise NotAllowed(_("This invitation is for another e-mail address."))
+        raise Refused("forbidden", _("This invitation is for another e-mail address."))
     if user.membership_in(invitation.org) is not None:
-        raise AccountsError(_("You are already in this organisation."))
+        raise Refused("invalid", _("You are already in this organisation."))
     invitation.accepted_at = now
     membership = Membership(
         user=user,

@@ -7,18 +7,43 @@ with 403.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 
 from accounts.models import Invitation, Membership, Organisation, Role, User
+from accounts.refusals import Decision
 from extensions import db
 
-#: what Flask-Login's `current_user` may be
-Actor = User | AnonymousUserMixin | None
+
+@dataclass(frozen=True)
+class Operator:
+    """Someone at the server's command line (`flask create-org`, `add-member`, the demo loader).
+
+    Verbs take it as their actor like a user; the predicates allow it what the platform administrator
+    may do, and say so explicitly, so no verb reads a missing actor as all-powerful.
+    """
+
+    name: str = "operator"
+
+
+#: the one operator actor
+OPERATOR = Operator()
+
+#: who may act: a user, the operator, or Flask-Login's anonymous `current_user` (or None)
+Actor = User | Operator | AnonymousUserMixin | None
 
 
 def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_active else None
+
+
+def is_administrator(actor: Actor) -> bool:
+    """The operator, or an active platform administrator."""
+    user = _user(actor)
+    return isinstance(actor, Operator) or (user is not None and user.is_admin)
 
 
 def role_in(actor: Actor, org: Organisation) -> Role | None:
@@ -30,22 +55,24 @@ def role_in(actor: Actor, org: Organisation) -> Role | None:
     return membership.role if membership else None
 
 
-def can_view_org(actor: Actor, org: Organisation) -> bool:
+def can_view_org(actor: Actor, org: Organisation) -> Decision:
     """Its members and the platform administrator."""
     user = _user(actor)
-    return user is not None and (user.is_admin or user.membership_in(org) is not None)
+    allowed = is_administrator(actor) or (user is not None and user.membership_in(org) is not None)
+    return Decision.of(allowed, _("Only the organisation's members see this page."))
 
 
-def can_manage_members(actor: Actor, org: Organisation) -> bool:
+def can_manage_members(actor: Actor, org: Organisation) -> Decision:
     """The organisation's secretariat and the platform administrator."""
-    user = _user(actor)
-    return user is not None and (user.is_admin or role_in(user, org) == Role.SECRETARIAT)
+    allowed = is_administrator(actor) or role_in(actor, org) == Role.SECRETARIAT
+    return Decision.of(allowed, _("Only the secretariat manages the members of this organisation."))
 
 
-def can_create_org(actor: Actor) -> bool:
+def can_create_org(actor: Actor) -> Decision:
     """The platform administrator only."""
-    user = _user(actor)
-    return user is not None and user.is_admin
+    return Decision.of(
+        is_administrator(actor), _("Only the platform administrator may create organisations.")
+    )
 
 
 def load_org(org_id: int, actor: Actor) -> Organisation:

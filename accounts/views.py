@@ -26,7 +26,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from accounts import operations
-from accounts.database import begin_immediate, utcnow
+from accounts.database import utcnow
 from accounts.forms import (
     LANGUAGES,
     ConfirmForm,
@@ -46,6 +46,7 @@ from accounts.permissions import (
     load_org,
     load_org_to_manage,
 )
+from accounts.refusals import Refused
 from extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -140,8 +141,8 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             operations.change_password(acting_user(), form.current_password.data, form.new_password.data)
-        except operations.AccountsError as refused:
-            form.current_password.errors.append(str(refused))
+        except Refused as refused:
+            form.current_password.errors.append(refused.message)
         else:
             db.session.commit()
             login_user(acting_user())  # this browser keeps going with the new session token
@@ -239,8 +240,8 @@ def invite(org_id: int) -> ResponseReturnValue:
                 now=utcnow(),
                 valid_for=timedelta(days=current_app.config["INVITATION_DAYS"]),
             )
-        except operations.AccountsError as refused:
-            form.email.errors.append(str(refused))
+        except Refused as refused:
+            form.email.errors.append(refused.message)
         else:
             db.session.commit()
             g.issued_link = invitation_url(issued.token)
@@ -256,8 +257,8 @@ def withdraw_invitation(org_id: int, invitation_id: int) -> ResponseReturnValue:
     invitation = load_invitation(org, invitation_id)
     try:
         operations.revoke_invitation(acting_user(), invitation, now=utcnow())
-    except operations.AccountsError as refused:
-        flash(str(refused), "error")
+    except Refused as refused:
+        flash(refused.message, "error")
     else:
         db.session.commit()
         flash(_("The invitation is withdrawn."), "success")
@@ -277,9 +278,9 @@ def change_membership(org_id: int, membership_id: int) -> ResponseReturnValue:
         operations.change_membership(
             acting_user(), membership, form.role.data, voting=form.voting.data, weight=form.weight.data
         )
-    except operations.AccountsError as refused:
+    except Refused as refused:
         db.session.rollback()
-        flash(str(refused), "error")
+        flash(refused.message, "error")
     else:
         db.session.commit()
         flash(_("Saved the membership of %(name)s.", name=membership.user.name), "success")
@@ -294,9 +295,9 @@ def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
     name = membership.user.name
     try:
         operations.remove_member(acting_user(), membership)
-    except operations.AccountsError as refused:
+    except Refused as refused:
         db.session.rollback()
-        flash(str(refused), "error")
+        flash(refused.message, "error")
     else:
         db.session.commit()
         flash(_("%(name)s is no longer a member.", name=name), "success")
@@ -305,17 +306,14 @@ def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str) -> ResponseReturnValue:
-    if request.method == "POST":
-        # two clicks on the same link must not make two memberships: hold the write lock from the read
-        begin_immediate(db.session)
-    invitation = operations.find_invitation(token, lock=request.method == "POST")
+    invitation = operations.find_invitation(token)
     if invitation is None:
         abort(404)
     try:
         operations.check_invitation(invitation, now=utcnow())
-    except operations.InvitationUnusable as unusable:
+    except Refused as unusable:
         page = render_template(
-            "errors/error.html", code=410, title=_("Invitation unusable"), message=str(unusable)
+            "errors/error.html", code=410, title=_("Invitation unusable"), message=unusable.message
         )
         return page, 410
 
@@ -337,9 +335,9 @@ def accept_invitation(token: str) -> ResponseReturnValue:
                 password=new_account.password.data if new_account else None,
                 now=utcnow(),
             )
-        except operations.AccountsError as refused:
+        except Refused as refused:
             db.session.rollback()
-            flash(str(refused), "error")
+            flash(refused.message, "error")
         else:
             db.session.commit()
             if user is None:

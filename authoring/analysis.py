@@ -10,12 +10,8 @@ drafter's text is saved all the same.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,10 +64,6 @@ class Analysis:
         return findings_in(self.findings, language)
 
 
-#: how many times the core was asked to analyse a text in this process; the cache tests read it
-analyse_calls = 0
-
-
 def clause_digests(doc: Document) -> dict[str, list[str | None]]:
     """{id: [sha-256 of the section's own source, parent id]} for every section with an id."""
     digests: dict[str, list[str | None]] = {}
@@ -100,36 +92,6 @@ def reference_targets(doc: Document) -> list[dict[str, str]]:
     ]
 
 
-_pause_lock = threading.Lock()
-_pause_depth = 0
-_collector_was_enabled = True
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one bounded analysis.
-
-    Parsing a 300 KB standard allocates about a million short-lived objects; each of the many
-    collections that triggers walks the whole heap (jieba's dictionary included), which measured
-    ~250 ms of CPU for a save instead of ~150 ms. The work is bounded by the size cap and frees its
-    objects by reference counting, so pausing the collector for its duration costs no memory. Nested
-    and concurrent uses (threads of one worker) share one pause.
-    """
-    global _pause_depth, _collector_was_enabled
-    with _pause_lock:
-        if _pause_depth == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pause_depth += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pause_depth -= 1
-            if _pause_depth == 0 and _collector_was_enabled:
-                gc.enable()
-
-
 def prepare(text: str) -> tuple[str, Document | None]:
     """`text` with the derived heading ids written in (so ids stay stable), and its parsed document
     when parsing `text` already gave it (no id had to be written: the usual save from the editor).
@@ -147,8 +109,6 @@ def prepare(text: str) -> tuple[str, Document | None]:
 def analyse(text: str, doc: Document | None = None) -> Analysis:
     """Parse (unless `doc` is `text` parsed already), lint and render; a failure of the core becomes
     a single PARSE-FAILED finding, so the text is saved all the same."""
-    global analyse_calls
-    analyse_calls += 1
     digest = content_hash(text)
     try:
         doc = doc if doc is not None else parse(text)

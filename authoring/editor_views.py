@@ -18,13 +18,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.database import utcnow
+from accounts.refusals import JSON_ERROR_CODES
 from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
 from authoring.figure_views import with_figure_urls
 from authoring.forms import SaveForm
 from authoring.models import Standard
-from authoring.operations import AuthoringError, Conflict
-from authoring.permissions import can_edit_standard, edit_refusal, load_standard
+from authoring.operations import Conflict
+from authoring.permissions import can_edit_standard, load_standard
 from authoring.views import read_cache
 from extensions import db, limiter, user_or_address
 
@@ -35,7 +36,8 @@ MAX_BODY_BYTES = operations.MAX_TEXT_BYTES * 2 + 10_000
 
 
 def _json_error(message: str, code: int) -> ResponseReturnValue:
-    return jsonify({"status": "error", "message": message}), code
+    """An error in the API's shape (`{"error": {"code", "message"}}`), as the one handler answers."""
+    return jsonify({"error": {"code": JSON_ERROR_CODES.get(code, "invalid"), "message": message}}), code
 
 
 def _wants_json() -> bool:
@@ -50,9 +52,9 @@ def _body_too_large() -> bool:
 @login_required
 def page(standard_id: int) -> ResponseReturnValue:
     standard = load_standard(standard_id, current_user)
-    refusal = edit_refusal(current_user, standard)
-    if refusal:
-        flash(refusal, "info")
+    may_edit = can_edit_standard(current_user, standard)
+    if not may_edit:
+        flash(may_edit.reason or "", "info")
         return redirect(url_for("authoring.standard_page", standard_id=standard.id))
     revision = standard.latest_revision()
     if revision is None:
@@ -91,9 +93,9 @@ def _bundle_available() -> bool:
 def save(standard_id: int) -> ResponseReturnValue:
     as_json = _wants_json()
     standard = load_standard(standard_id, current_user)
-    if not can_edit_standard(current_user, standard):
-        message = edit_refusal(current_user, standard) or _("You may not edit this standard.")
-        return _json_error(message, 403) if as_json else abort(403)
+    may_edit = can_edit_standard(current_user, standard)
+    if not may_edit:
+        return _json_error(may_edit.reason or "", 403) if as_json else abort(403)
     if _body_too_large():
         message = _(
             "The text is larger than a standard may be (%(limit)s KB).",
@@ -111,15 +113,9 @@ def save(standard_id: int) -> ResponseReturnValue:
         return _json_error(
             _("The save request was incomplete. Reload the editor; your text is kept in this browser."), 400
         )
-    try:
-        outcome = operations.save_revision(standard, current_user, text, message, base, now=utcnow())
-    except AuthoringError as error:
-        db.session.rollback()
-        if isinstance(error, operations.NotEditable):  # the text froze after the request was let in
-            return _json_error(error.message, 403)
-        return _json_error(
-            error.message, 409 if isinstance(error, operations.StaleBase | operations.SaveRaced) else 400
-        )
+    # a refusal (a frozen stage: 409 closed; a stale or raced base: 409; a bad text: 422) is answered
+    # by the application's one handler, in JSON for the editor
+    outcome = operations.save_revision(standard, current_user, text, message, base, now=utcnow())
     db.session.commit()
     if isinstance(outcome, Conflict):
         return _conflict_answer(standard, outcome, as_json)
@@ -199,12 +195,8 @@ def preview(standard_id: int) -> ResponseReturnValue:
     text = payload.get("text") if payload is not None else None
     if not isinstance(text, str):
         return _json_error(_("The preview request was incomplete."), 400)
-    try:
-        operations.check_size(text)
-    except AuthoringError as error:
-        return _json_error(error.message, 413 if isinstance(error, operations.TextTooLarge) else 400)
-    with analysis.collector_paused():
-        result = analysis.cached(operations.normalise_newlines(text))
+    operations.check_size(text)
+    result = analysis.cached(operations.normalise_newlines(text))
     answer = history.preview_json(result, language_of(get_locale()))
     answer["html"] = with_figure_urls(answer["html"], standard)
     return jsonify(answer)

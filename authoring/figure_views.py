@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from accounts.database import utcnow
+from accounts.refusals import Refused
 from authoring.figures import (
     DEFAULT_MAX_BYTES,
-    FigureRefused,
     can_manage_figures,
     delete_figure,
     figures_of,
@@ -28,6 +30,7 @@ from authoring.figures import (
     upload_figure,
 )
 from authoring.models import Standard
+from authoring.page_places import Panel, StandardPage
 from authoring.permissions import load_standard, load_standard_to_edit
 from extensions import db
 
@@ -53,6 +56,13 @@ def with_figure_urls(html: str, standard: Standard) -> str:
     """
     base = url_for("figures.figure_file", standard_id=standard.id, name="NAME").removesuffix("NAME")
     return html.replace(' src="figures/', f' src="{base}')
+
+
+def standard_panels(page: StandardPage) -> Iterator[Panel]:
+    """The figures below the read view: thumbnails, references, and the upload form for editors."""
+    if page.name != "read":
+        return
+    yield Panel("after", Markup(render_template("authoring/_figures.html", standard=page.standard)))
 
 
 @bp.app_context_processor
@@ -99,7 +109,7 @@ def upload(standard_id: int) -> ResponseReturnValue:
     data = upload.stream.read(limit + 1)
     try:
         figure = upload_figure(standard, current_user, upload.filename, data, now=utcnow(), max_bytes=limit)
-    except FigureRefused as refusal:
+    except Refused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
         return _back(standard)

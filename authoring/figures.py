@@ -21,8 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, utcnow
 from accounts.models import User
+from accounts.refusals import Refused
 from authoring.models import Standard
-from authoring.operations import AuthoringError
 from authoring.permissions import Actor, can_edit_standard
 from extensions import db
 
@@ -39,10 +39,6 @@ _FORMATS = {"png": ("PNG", "image/png"), "jpg": ("JPEG", "image/jpeg"), "jpeg": 
 def megabytes(size: int) -> str:
     """`size` in MB for messages: one decimal, none when whole ("5", "0.1", "2.5")."""
     return f"{size / 1_048_576:.1f}".removesuffix(".0")
-
-
-class FigureRefused(AuthoringError):
-    """An upload that is not a usable picture; the message says why."""
 
 
 class Figure(db.Model):
@@ -113,14 +109,15 @@ def find_figure(standard: Standard, name: str) -> Figure | None:
 
 
 def clean_name(filename: str) -> str:
-    """The figure name for an uploaded file name (its last path segment), or FigureRefused."""
+    """The figure name for an uploaded file name (its last path segment), or `Refused`."""
     name = re.split(r"[\\/]", filename.strip())[-1].strip()
     if not NAME_PATTERN.fullmatch(name):
-        raise FigureRefused(
+        raise Refused(
+            "invalid",
             _(
                 "“%(name)s” cannot be a figure name: use letters, digits, “-”, “_” and “.”, ending in .png, .jpg or .jpeg.",
                 name=name[:100],
-            )
+            ),
         )
     return name
 
@@ -134,20 +131,24 @@ def reencode(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> t
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > max_bytes:
-        raise FigureRefused(
+        raise Refused(
+            "invalid",
             _(
                 "The file is %(size)s MB; a figure may be at most %(limit)s MB.",
                 size=megabytes(len(data)),
                 limit=megabytes(max_bytes),
-            )
+            ),
         )
     target, media_type = _FORMATS[name.rsplit(".", 1)[1].lower()]
-    not_a_picture = FigureRefused(_("“%(name)s” is not a PNG or JPEG picture (or it is damaged).", name=name))
-    too_many_pixels = FigureRefused(
+    not_a_picture = Refused(
+        "invalid", _("“%(name)s” is not a PNG or JPEG picture (or it is damaged).", name=name)
+    )
+    too_many_pixels = Refused(
+        "invalid",
         _(
             "The picture has more than %(limit)s million pixels, the most a figure may have.",
             limit=MAX_PIXELS // 1_000_000,
-        )
+        ),
     )
     try:
         with warnings.catch_warnings():
@@ -159,13 +160,14 @@ def reencode(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> t
                 raise not_a_picture
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise FigureRefused(
+                raise Refused(
+                    "invalid",
                     _(
                         "The picture has %(width)s × %(height)s pixels; a figure may have at most %(limit)s million.",
                         width=width,
                         height=height,
                         limit=MAX_PIXELS // 1_000_000,
-                    )
+                    ),
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as picture:
@@ -176,7 +178,7 @@ def reencode(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> t
             else:
                 keep = picture.mode if picture.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else "RGBA"
                 picture.convert(keep).save(out, format="PNG", optimize=True)
-    except FigureRefused:
+    except Refused:
         raise
     except Image.DecompressionBombError as error:
         raise too_many_pixels from error
@@ -196,8 +198,8 @@ def upload_figure(
 ) -> Figure:
     """Store `data` as figure `filename` of `standard`, re-encoded; a figure of that name is replaced."""
     if not can_manage_figures(user, standard):
-        raise FigureRefused(
-            _("Only the drafters of this standard and the secretariat may change its figures.")
+        raise Refused(
+            "invalid", _("Only the drafters of this standard and the secretariat may change its figures.")
         )
     name = clean_name(filename)
     picture, media_type, width, height = reencode(data, name, max_bytes=max_bytes)
@@ -213,11 +215,12 @@ def upload_figure(
     try:
         db.session.flush()
     except IntegrityError as clash:  # a first upload of the same name committed since we looked
-        raise FigureRefused(
+        raise Refused(
+            "invalid",
             _(
                 "Someone uploaded a figure named “%(name)s” at the same moment. Upload yours again to replace it.",
                 name=name,
-            )
+            ),
         ) from clash
     return figure
 
@@ -225,8 +228,8 @@ def upload_figure(
 def delete_figure(figure: Figure, user: User) -> None:
     """Remove a figure; the text's reference then exports as a framed placeholder."""
     if not can_manage_figures(user, figure.standard):
-        raise FigureRefused(
-            _("Only the drafters of this standard and the secretariat may change its figures.")
+        raise Refused(
+            "invalid", _("Only the drafters of this standard and the secretariat may change its figures.")
         )
     db.session.delete(figure)
     db.session.flush()

@@ -19,46 +19,20 @@ import fast_diff_match_patch
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from accounts.database import begin_immediate
+from accounts.database import write_lock
 from accounts.models import Membership, Organisation, User
+from accounts.refusals import Refused
 from authoring import analysis
 from authoring.document import DocumentTooLarge, parse, with_derived_ids
 from authoring.document.merge import merge3
+from authoring.events import record
 from authoring.models import RenderCache, Revision, Stage, Standard, StandardDrafter, content_hash
-from authoring.permissions import edit_refusal
+from authoring.permissions import can_create_standard, can_edit_standard
 from authoring.skeleton import blank_standard
 from extensions import db
 
 #: the largest text a standard may have, in bytes of UTF-8 (a long standard is 300–400 KB)
 MAX_TEXT_BYTES = 1_000_000
-
-
-class AuthoringError(Exception):
-    """A refusal with a message for the user, already translated."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class TextTooLarge(AuthoringError):
-    pass
-
-
-class UnreadableFile(AuthoringError):
-    pass
-
-
-class StaleBase(AuthoringError):
-    """The save names a revision that does not exist (a forged or corrupted request)."""
-
-
-class SaveRaced(AuthoringError):
-    """The unique constraint refused the revision number: the lock was bypassed; try again."""
-
-
-class NotEditable(AuthoringError):
-    """The author may not change the text (any more): the stage moved on, or they left the group."""
 
 
 @dataclass(frozen=True)
@@ -89,55 +63,55 @@ class Conflict:
 SaveOutcome = Saved | Conflict
 
 
-class BrokenCharacter(AuthoringError):
-    """The text holds an unpaired surrogate (half an emoji, sent as JSON): no UTF-8 text can hold it."""
-
-
 def check_size(text: str) -> None:
     """Refuse texts too large to edit, parse and render in a request (PITFALLS.md: cap input size),
     and texts that cannot be stored as UTF-8."""
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError as error:
-        raise BrokenCharacter(
+        raise Refused(
+            "invalid",
             _(
                 "The text has a broken character at position %(position)s (half of an emoji or a symbol). Delete it and try again.",
                 position=error.start + 1,
-            )
+            ),
         ) from error
     if size > MAX_TEXT_BYTES:
-        raise TextTooLarge(
+        raise Refused(
+            "too_large",
             _(
                 "The text is %(size)s KB; a standard may have at most %(limit)s KB. Split it into parts "
                 "or remove embedded data.",
                 size=size // 1000,
                 limit=MAX_TEXT_BYTES // 1000,
-            )
+            ),
         )
 
 
 def read_upload(data: bytes, filename: str) -> str:
     """The text of an uploaded Standard Markdown file: UTF-8 (a BOM is dropped), size-capped."""
     if len(data) > MAX_TEXT_BYTES:
-        raise TextTooLarge(
+        raise Refused(
+            "too_large",
             _(
                 "The file %(name)s is %(size)s KB; a standard may have at most %(limit)s KB.",
                 name=filename,
                 size=len(data) // 1000,
                 limit=MAX_TEXT_BYTES // 1000,
-            )
+            ),
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(
+        raise Refused(
+            "invalid",
             _(
                 "The file %(name)s is not UTF-8 text (Standard Markdown is UTF-8). Save it as UTF-8 and upload it again.",
                 name=filename,
-            )
+            ),
         ) from error
     if "\x00" in text:
-        raise UnreadableFile(_("The file %(name)s is not a text file.", name=filename))
+        raise Refused("invalid", _("The file %(name)s is not a text file.", name=filename))
     return normalise_newlines(text)
 
 
@@ -163,10 +137,13 @@ def create_standard(
     Revision 1 is by `first_author` when given (a drafter who wrote the uploaded file), else by the
     creator. Without a title the uploaded file's `title.zh` is used.
     """
+    can_create_standard(creator, association).require()
     if not title_zh and text is not None:
         title_zh = _title_of(text)
     if not title_zh:
-        raise AuthoringError(_("Give the Chinese title, or upload a file whose front matter has title.zh."))
+        raise Refused(
+            "invalid", _("Give the Chinese title, or upload a file whose front matter has title.zh.")
+        )
     kind = "uploaded" if text is not None else "created"
     if text is None:
         text = blank_standard(title_zh=title_zh, title_en=title_en, association=association.name)
@@ -218,11 +195,9 @@ def save_revision(
     Unchanged text makes no revision. When someone else saved since the base, the two edits are
     merged three ways and the merge is saved if every hunk applies; otherwise a `Conflict` comes
     back and nothing is written. This starts the save's own transaction (the write lock), so it must
-    be the first thing a request writes. The garbage collector pauses meanwhile (see
-    `analysis.collector_paused`): a save of a 300 KB standard must stay under 300 ms.
+    be the first thing a request writes.
     """
-    with analysis.collector_paused():
-        return _save_revision(standard, author, text, message, base_revision_number, now=now)
+    return _save_revision(standard, author, text, message, base_revision_number, now=now)
 
 
 def _save_revision(
@@ -244,11 +219,12 @@ def _save_revision(
     _lock_for_save(standard, author)
     latest = standard.latest_revision()
     if latest is None or not 1 <= base_revision_number <= latest.number:
-        raise StaleBase(
+        raise Refused(
+            "conflict",
             _(
                 "This save is based on revision %(number)s, which this standard does not have. Reload the editor; your text is kept in this browser.",
                 number=base_revision_number,
-            )
+            ),
         )
     if base_revision_number == latest.number:
         if prepared == latest.text:
@@ -288,7 +264,7 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
     """Make the text of revision `number` the current draft again, as a new revision."""
     old = standard.revision(number)
     if old is None:
-        raise StaleBase(_("This standard has no revision %(number)s.", number=number))
+        raise Refused("not_found", _("This standard has no revision %(number)s.", number=number))
     text = old.text
     _lock_for_save(standard, author)
     latest = standard.latest_revision()
@@ -303,15 +279,11 @@ def _lock_for_save(standard: Standard, author: User) -> None:
     """Hold the standard's write lock until the commit, re-read it under the lock, and check that
     `author` may still edit it (a stage change may have frozen the text since the request was let in).
 
-    SQLite: `BEGIN IMMEDIATE` takes the database's write lock (SQLAlchemy drops FOR UPDATE there).
-    PostgreSQL: `SELECT … FOR UPDATE` on the standard row; under READ COMMITTED it returns the row as
-    the previous lock holder committed it, so the next number is decided on fresh data.
+    The lock is `accounts.database.write_lock`: the next number is decided on fresh data.
     """
-    begin_immediate(db.session())
-    db.session.refresh(standard, with_for_update=True)
-    refusal = edit_refusal(author, standard)
-    if refusal is not None:
-        raise NotEditable(refusal)
+    write_lock(standard)
+    decision = can_edit_standard(author, standard)
+    decision.require("closed" if not standard.stage_enum.editable else "forbidden")
 
 
 def _add_revision(
@@ -350,14 +322,16 @@ def _add_revision(
     )
     db.session.add(revision)
     standard.latest_number = revision.number
+    record(standard, author, kind, now=now, revision=revision.number, note=revision.message)
     try:
         db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
-        raise SaveRaced(
+        raise Refused(
+            "conflict",
             _(
                 "Another save took the same revision number at the same moment. Save again: your text is kept in the editor."
-            )
+            ),
         ) from error
     return revision
 

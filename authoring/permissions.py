@@ -11,7 +11,8 @@ from flask import abort
 from flask_babel import gettext as _
 
 from accounts.models import Organisation, Role, User
-from accounts.permissions import Actor, role_in
+from accounts.permissions import Actor, is_administrator, role_in
+from accounts.refusals import Decision
 from authoring.models import Revision, Standard
 from extensions import db, login_manager
 
@@ -20,46 +21,45 @@ def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) and actor.is_active else None
 
 
-def can_view_standard(actor: Actor, standard: Standard) -> bool:
+def can_view_standard(actor: Actor, standard: Standard) -> Decision:
     """Anyone once published; before that the association's members, its drafters and the administrator."""
     if standard.stage_enum.public:
-        return True
+        return Decision.yes()
     user = _user(actor)
-    if user is None:
-        return False
-    return user.is_admin or role_in(user, standard.association) is not None or standard.is_drafter(user)
+    allowed = is_administrator(actor) or (
+        user is not None and (role_in(user, standard.association) is not None or standard.is_drafter(user))
+    )
+    return Decision.of(allowed, _("Only the association's members see its unpublished standards."))
 
 
-def can_edit_standard(actor: Actor, standard: Standard) -> bool:
+def can_edit_standard(actor: Actor, standard: Standard) -> Decision:
     """Drafters of that standard and its association's secretariat, only in an editable stage."""
-    user = _user(actor)
-    if user is None or not standard.stage_enum.editable:
-        return False
-    return role_in(user, standard.association) == Role.SECRETARIAT or standard.is_drafter(user)
-
-
-def edit_refusal(actor: Actor, standard: Standard) -> str | None:
-    """Why `actor` may not edit `standard`, in words for the read view; None when they may."""
-    if can_edit_standard(actor, standard):
-        return None
     if not standard.stage_enum.editable:
-        return _(
-            "The text can only be edited while drafting or disposing of comments; this standard is in the stage “%(stage)s”.",
-            stage=standard.stage_enum.label,
+        return Decision.no(
+            _(
+                "The text can only be edited while drafting or disposing of comments; this standard is in the stage “%(stage)s”.",
+                stage=standard.stage_enum.label,
+            )
         )
-    return _("Only the drafters of this standard and the association's secretariat may edit it.")
+    user = _user(actor)
+    allowed = user is not None and (
+        role_in(user, standard.association) == Role.SECRETARIAT or standard.is_drafter(user)
+    )
+    return Decision.of(
+        allowed, _("Only the drafters of this standard and the association's secretariat may edit it.")
+    )
 
 
-def can_create_standard(actor: Actor, association: Organisation) -> bool:
+def can_create_standard(actor: Actor, association: Organisation) -> Decision:
     """The association's secretariat."""
-    user = _user(actor)
-    return user is not None and association.is_association and role_in(user, association) == Role.SECRETARIAT
+    allowed = association.is_association and role_in(actor, association) == Role.SECRETARIAT
+    return Decision.of(allowed, _("Only the association's secretariat creates projects."))
 
 
-def can_list_standards(actor: Actor, association: Organisation) -> bool:
+def can_list_standards(actor: Actor, association: Organisation) -> Decision:
     """Members of the association and the administrator see all its projects."""
-    user = _user(actor)
-    return user is not None and (user.is_admin or role_in(user, association) is not None)
+    allowed = is_administrator(actor) or role_in(actor, association) is not None
+    return Decision.of(allowed, _("Only the association's members see its projects."))
 
 
 def load_association(org_id: int, actor: Actor) -> Organisation:

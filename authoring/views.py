@@ -15,15 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, load_only, selectinload
 
 from accounts.database import utcnow
+from accounts.refusals import Refused
 from authoring import analysis, history, operations
 from authoring.editor_page import language_of
+from authoring.events import count_events, events_of
 from authoring.forms import NewStandardForm, RestoreForm
 from authoring.models import RenderCache, Revision, Standard
-from authoring.operations import AuthoringError
+from authoring.page_places import StandardPage, panels_for
 from authoring.permissions import (
     can_create_standard,
     can_edit_standard,
-    edit_refusal,
     load_association,
     load_revision,
     load_standard,
@@ -33,17 +34,17 @@ from extensions import db
 
 bp = Blueprint("authoring", __name__)
 
+#: how many of a standard's events its page lists (newest first); the count shows how many there are
+RECENT_EVENTS = 20
 
-def read_cache(revision: Revision) -> RenderCache:
-    """The stored analysis of a revision; computed and stored once if the cache lost it."""
+
+def read_cache(revision: Revision) -> RenderCache | analysis.Analysis:
+    """The stored analysis of a revision (written at save); computed afresh if the cache lost it.
+
+    A page view never writes: the save stores the analysis, and a lost row costs a render, not a commit.
+    """
     row = revision.render()
-    if row is None:
-        row = analysis.analyse(revision.text)
-        analysis.store(row)
-        db.session.commit()
-        row = revision.render()
-    assert row is not None
-    return row
+    return row if row is not None else analysis.analyse(revision.text)
 
 
 # -- standards of an association ------------------------------------------------------------------
@@ -87,9 +88,9 @@ def new_standard(org_id: int) -> ResponseReturnValue:
                 text=text,
                 now=utcnow(),
             )
-        except AuthoringError as error:
+        except Refused as refused:
             db.session.rollback()
-            form.upload.errors = [*form.upload.errors, error.message]
+            form.upload.errors = [*form.upload.errors, refused.message]
         else:
             db.session.commit()
             flash(
@@ -119,14 +120,18 @@ def _read_view(standard: Standard, revision: Revision | None) -> ResponseReturnV
     if revision is None:
         abort(404)
     cache = read_cache(revision)
+    may_edit = can_edit_standard(current_user, standard)
     return render_template(
         "authoring/standard.html",
+        panels=panels_for(StandardPage("read", standard, revision, current_user)),
+        events=events_of(standard, limit=RECENT_EVENTS),
+        event_count=count_events(standard),
         standard=standard,
         revision=revision,
         cache=cache,
         findings=cache.findings_in(language_of(get_locale())),
-        may_edit=can_edit_standard(current_user, standard),
-        refusal=edit_refusal(current_user, standard),
+        may_edit=may_edit,
+        refusal=may_edit.reason,
     )
 
 
@@ -171,6 +176,7 @@ def history_page(standard_id: int) -> ResponseReturnValue:
     return render_template(
         "authoring/history.html",
         standard=standard,
+        panels=panels_for(StandardPage("history", standard, None, current_user)),
         revisions=revisions,
         chart=history.timeline(revisions),
         last_changes=history.last_changes(revisions, cache),
@@ -206,9 +212,9 @@ def restore(standard_id: int, number: int) -> ResponseReturnValue:
         outcome = operations.restore_revision(
             standard, current_user, revision.number, form.message.data or "", now=utcnow()
         )
-    except AuthoringError as error:
+    except Refused as refused:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(refused.message, "error")
         return redirect(url_for(".history_page", standard_id=standard.id))
     db.session.commit()
     if outcome.status == "unchanged":

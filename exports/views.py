@@ -9,6 +9,7 @@ The standard and history pages show the panel through `templates/exports/_panel.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from flask import (
@@ -27,12 +28,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from accounts.database import utcnow
 from authoring.editor_page import language_of
 from authoring.models import Revision, Standard
-from authoring.permissions import Actor, load_revision, load_standard
+from authoring.page_places import Panel, StandardPage
+from authoring.permissions import Actor, can_view_standard, load_revision, load_standard
 from exports import TEMPLATE_VERSION
 from exports.jobs import (
     FORMATS,
@@ -116,6 +119,14 @@ def job_label(job: ExportJob) -> str:
             format=job.format_label,
         )
     return _("Revision %(number)s, %(format)s", number=job.revision.number, format=job.format_label)
+
+
+def standard_panels(page: StandardPage) -> Iterator[Panel]:
+    """The export panel beside a revision (its formats and jobs) and on the history page (redlines)."""
+    if not can_view_standard(page.user, page.standard):
+        return
+    html = render_template("exports/_panel.html", standard=page.standard, revision=page.revision)
+    yield Panel("side", Markup(html))
 
 
 @bp.app_context_processor

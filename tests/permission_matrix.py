@@ -177,6 +177,7 @@ class Matrix:
 def build_world(factories: Mapping[str, Callable[..., Any]]) -> World:
     from accounts import operations
     from accounts.database import utcnow
+    from accounts.permissions import OPERATOR
     from extensions import db
 
     make_org, make_member, make_user = factories["make_org"], factories["make_member"], factories["make_user"]
@@ -187,7 +188,7 @@ def build_world(factories: Mapping[str, Callable[..., Any]]) -> World:
         for role in (Role.SECRETARIAT, Role.DRAFTER, Role.MEMBER):
             side.people[role.value] = make_member(org, role, name=f"{label}-{role.value}")
         issued = operations.invite(
-            None,
+            OPERATOR,
             org,
             f"invited-{label}@example.org",
             Role.MEMBER,

@@ -69,6 +69,12 @@
     };
   }
 
+  // an error answer is {"error": {"code", "message"}} (the API's shape); older answers had "message"
+  function errorMessage(json) {
+    if (!json) return "";
+    return (json.error && json.error.message) || json.message || "";
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -190,7 +196,7 @@
       if (seq !== self.previewSeq) return; // a newer preview is on its way
       self.$("#preview").removeAttribute("aria-busy");
       if (answer.status !== 200 || !answer.json) {
-        self.showPreviewError(answer.json && answer.json.message ? answer.json.message : self.t.preview_failed);
+        self.showPreviewError(errorMessage(answer.json) || self.t.preview_failed);
         return;
       }
       self.showPreview(answer.json);
@@ -356,7 +362,7 @@
         self.setStatus(result.message, "error");
         self.showConflict(result, text);
       } else {
-        self.setStatus(result.message || self.t.save_failed, "error");
+        self.setStatus(errorMessage(result) || self.t.save_failed, "error");
       }
     }).catch(function () {
       self.saving = false;

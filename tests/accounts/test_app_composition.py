@@ -1,4 +1,4 @@
-"""wsgi composes the packages by name: a package not written yet is skipped, a broken one is not hidden."""
+"""wsgi composes the packages by name: every listed part exists, and a missing or broken one stops the start-up."""
 
 from __future__ import annotations
 
@@ -6,26 +6,34 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from app_testing import make_test_config
 
+import wsgi
 from accounts.hooks import DeskItem, hooks
-from wsgi import optional_import
+from wsgi import ConfigError, import_hook
 
 
-def test_a_module_that_does_not_exist_yet_is_skipped():
-    assert optional_import("workflow.no_such_module:bp") is None
-    assert optional_import("no_such_package.views:bp") is None
+def test_a_listed_module_that_does_not_exist_stops_the_start_up():
+    with pytest.raises(ModuleNotFoundError):
+        import_hook("workflow.no_such_module:bp")
+
+
+def test_a_misspelled_hook_stops_the_start_up_with_its_name(monkeypatch, tmp_path):
+    monkeypatch.setattr(wsgi, "STANDARD_PANELS", ("exports.views:standard_panel",))
+    with pytest.raises(ConfigError, match=r"exports\.views:standard_panel"):
+        wsgi.create_app(make_test_config(f"sqlite:///{tmp_path}/app.sqlite3"))
 
 
 def test_an_import_error_inside_an_existing_module_is_raised(tmp_path, monkeypatch):
     (tmp_path / "broken_plugin.py").write_text("import a_dependency_that_is_missing\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ModuleNotFoundError, match="a_dependency_that_is_missing"):
-        optional_import("broken_plugin:bp")
+        import_hook("broken_plugin:bp")
     sys.modules.pop("broken_plugin", None)
 
 
 def test_an_attribute_is_returned():
-    assert optional_import("accounts.views:bp").name == "accounts"
+    assert import_hook("accounts.views:bp").name == "accounts"
 
 
 def test_the_accounts_parts_are_registered(app):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from accounts import operations
 from accounts.database import utcnow
 from accounts.models import Invitation, Membership, Role
+from accounts.refusals import Refused
 
 LINK = re.compile(r'value="(https://standards\.example\.org/invitations/[^"]+)"')
 
@@ -198,7 +199,7 @@ def test_inviting_someone_already_in_the_organisation_is_refused(client, login, 
 def test_an_agency_only_offers_the_reviewer_role(make_org, make_user, db):
     agency = make_org("agency")
     admin = make_user(is_admin=True)
-    with pytest.raises(operations.AccountsError):
+    with pytest.raises(Refused):
         operations.invite(
             admin,
             agency,

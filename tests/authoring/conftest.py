@@ -39,6 +39,23 @@ class Clock:
 
 
 @pytest.fixture
+def analyse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content hashes the core was asked to analyse during the test (a spy on analysis.analyse)."""
+    from authoring import analysis
+
+    calls: list[str] = []
+    real = analysis.analyse
+
+    def counted(text: str, doc: object = None) -> analysis.Analysis:
+        result = real(text, doc)  # type: ignore[arg-type]
+        calls.append(result.content_hash)
+        return result
+
+    monkeypatch.setattr(analysis, "analyse", counted)
+    return calls
+
+
+@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

@@ -38,6 +38,7 @@ def run_worker(
 ) -> None:
     from accounts.database import utcnow
     from accounts.models import User
+    from accounts.refusals import Refused
     from authoring import operations
     from authoring.models import Standard
     from extensions import db
@@ -80,7 +81,7 @@ def run_worker(
             try:
                 outcome = operations.save_revision(standard, user, text, token, base_number, now=utcnow())
                 db.session.commit()
-            except operations.SaveRaced:  # the unique constraint refused it: the editor keeps the text
+            except Refused:  # the unique constraint refused it (a "conflict"): the editor keeps the text
                 db.session.rollback()
                 record.update(status="refused", returned_mine_identical=True)
                 results.append(record)

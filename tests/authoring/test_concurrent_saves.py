@@ -62,12 +62,12 @@ language: zh
 
 
 def test_two_hundred_concurrent_saves_lose_no_text(
-    app, database_url, association, make_member, clock, tmp_path: Path
+    app, database_url, association, secretariat, make_member, clock, tmp_path: Path
 ):
     drafters = [make_member(association, Role.DRAFTER) for _ in range(WORKERS)]
     standard = operations.create_standard(
         association,
-        drafters[0],
+        secretariat,
         title_zh="并发保存测试",
         title_en=None,
         committee=None,

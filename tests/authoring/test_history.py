@@ -1,11 +1,9 @@
-"""The pure pieces behind the history page: clauses a save touched, the chart, the collector pause."""
+"""The pure pieces behind the history page: clauses a save touched, the chart."""
 
 from __future__ import annotations
 
-import gc
 from types import SimpleNamespace
 
-from authoring.analysis import collector_paused
 from authoring.history import timeline
 from authoring.operations import touched_clauses
 
@@ -42,11 +40,3 @@ def test_the_timeline_keeps_a_small_change_visible_next_to_a_large_one():
     assert big.x < small.x
 
 
-def test_the_collector_pause_nests_and_restores():
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()

@@ -10,7 +10,7 @@ from collections import OrderedDict
 import pytest
 from sqlalchemy import event, func, select
 
-from authoring import analysis, history, operations
+from authoring import history, operations
 from authoring.models import Revision
 from extensions import db
 
@@ -98,7 +98,7 @@ def test_save_based_on_a_revision_that_does_not_exist_is_refused_with_a_message(
     login(client, drafter)
     response = save_json(client, standard.id, "# x", 9)
     assert response.status_code == 409
-    assert response.json["status"] == "error" and response.json["message"]
+    assert response.json["error"]["code"] == "conflict" and response.json["error"]["message"]
 
 
 def test_malformed_save_request_is_refused_with_a_message(client, login, make_standard, drafter):
@@ -106,7 +106,7 @@ def test_malformed_save_request_is_refused_with_a_message(client, login, make_st
     login(client, drafter)
     response = client.post(f"/standards/{standard.id}/save", json={"text": "x", "base_revision": "abc"})
     assert response.status_code == 400
-    assert response.json["message"]
+    assert response.json["error"]["message"]
 
 
 def test_a_save_request_without_its_text_saves_nothing(client, login, make_standard, drafter):
@@ -114,7 +114,7 @@ def test_a_save_request_without_its_text_saves_nothing(client, login, make_stand
     login(client, drafter)
     response = client.post(f"/standards/{standard.id}/save", json={"base_revision": 1})
     assert response.status_code == 400
-    assert response.json["message"]
+    assert response.json["error"]["message"]
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
 
 
@@ -127,19 +127,19 @@ def test_a_text_with_a_broken_character_is_refused_with_a_message(client, login,
         response = client.post(
             f"/standards/{standard.id}/{endpoint}", data=body, content_type="application/json"
         )
-        assert response.status_code == 400, endpoint
-        assert "字符" in response.json["message"]
+        assert response.status_code == 422, endpoint
+        assert "字符" in response.json["error"]["message"]
     assert db.session.scalar(select(func.count()).select_from(Revision)) == 1
 
 
-def test_huge_text_is_refused_before_parsing(client, login, make_standard, drafter):
+def test_huge_text_is_refused_before_parsing(client, login, make_standard, drafter, analyse_calls):
     standard = make_standard()
     login(client, drafter)
-    before = analysis.analyse_calls
+    before = len(analyse_calls)
     response = client.post(f"/standards/{standard.id}/preview", json={"text": "[" * 1_100_000})
     assert response.status_code == 413
-    assert "KB" in response.json["message"]
-    assert analysis.analyse_calls == before
+    assert "KB" in response.json["error"]["message"]
+    assert len(analyse_calls) == before
 
 
 def test_an_oversized_save_without_script_gets_a_chinese_page(client, login, make_standard, drafter):
@@ -190,13 +190,13 @@ def test_editor_page_has_the_text_and_the_bundle_fallback(client, login, make_st
     assert "nonce-" in page.headers["Content-Security-Policy"]
 
 
-def test_read_view_does_not_render_again(client, login, make_standard, drafter, community_care):
+def test_read_view_does_not_render_again(client, login, make_standard, drafter, community_care, analyse_calls):
     standard = make_standard(community_care)
     login(client, drafter)
-    before = analysis.analyse_calls
+    before = len(analyse_calls)
     for path in ("", "/history", "/edit"):
         assert client.get(f"/standards/{standard.id}{path}").status_code == 200
-    assert analysis.analyse_calls == before
+    assert len(analyse_calls) == before
 
 
 @pytest.fixture
