@@ -13,23 +13,24 @@ from sqlalchemy import func, select
 
 from accounts.hooks import DeskItem, OrgLink
 from accounts.models import Membership, Organisation, Role, User
-from authoring.models import EDITABLE_STAGES, Standard, StandardDrafter
-from authoring.permissions import can_list_standards
+from authoring.models import Standard, StandardDrafter
+from authoring.permissions import can_edit_standard, can_list_standards
 from extensions import db
 
 
 def desk_items(user: User) -> Iterator[DeskItem]:
-    """Standards in an editable stage whose drafting group has `user`, or whose association's
-    secretariat `user` is in."""
+    """The drafts `user` may edit now (`can_edit_standard` decides; the query only narrows the
+    candidates to standards whose drafting group or secretariat `user` is in)."""
     secretariat_of = [m.org_id for m in user.memberships if m.role == Role.SECRETARIAT]
     drafting = select(StandardDrafter.standard_id).join(Membership).where(Membership.user_id == user.id)
-    standards = db.session.scalars(
+    candidates = db.session.scalars(
         select(Standard)
-        .where(Standard.stage.in_([stage.value for stage in EDITABLE_STAGES]))
         .where(Standard.id.in_(drafting) | Standard.association_id.in_(secretariat_of))
         .order_by(Standard.created_at.desc())
     )
-    for standard in standards:
+    for standard in candidates:
+        if not can_edit_standard(user, standard):
+            continue
         yield DeskItem(
             kind=_("Draft"),
             title=_(

@@ -327,3 +327,15 @@ def test_the_association_page_leads_its_members_to_its_standards(
     client.post("/logout")
     login(client, reviewer)
     assert "/standards" not in client.get(f"/orgs/{agency.id}").get_data(as_text=True)
+
+
+def test_a_refusal_reaches_a_browser_as_a_page_with_its_status_and_message(
+    client, login, make_standard, drafter
+):
+    """The one handler: a stale base from a form without script is a 409 page in Chinese, not a 500."""
+    standard = make_standard()
+    login(client, drafter)
+    response = client.post(f"/standards/{standard.id}/save", data={"text": "# x", "base_revision": "9"})
+    assert response.status_code == 409
+    assert "9" in response.get_data(as_text=True) and "<html" in response.get_data(as_text=True)
+
