@@ -38,5 +38,3 @@ def test_the_timeline_keeps_a_small_change_visible_next_to_a_large_one():
     )  # square root scale: 1 % of the height, not 0.01 %
     assert small.removed_height > 0
     assert big.x < small.x
-
-

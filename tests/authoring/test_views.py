@@ -190,7 +190,9 @@ def test_editor_page_has_the_text_and_the_bundle_fallback(client, login, make_st
     assert "nonce-" in page.headers["Content-Security-Policy"]
 
 
-def test_read_view_does_not_render_again(client, login, make_standard, drafter, community_care, analyse_calls):
+def test_read_view_does_not_render_again(
+    client, login, make_standard, drafter, community_care, analyse_calls
+):
     standard = make_standard(community_care)
     login(client, drafter)
     before = len(analyse_calls)
@@ -338,4 +340,3 @@ def test_a_refusal_reaches_a_browser_as_a_page_with_its_status_and_message(
     response = client.post(f"/standards/{standard.id}/save", data={"text": "# x", "base_revision": "9"})
     assert response.status_code == 409
     assert "9" in response.get_data(as_text=True) and "<html" in response.get_data(as_text=True)
-
