@@ -80,6 +80,17 @@ def wants_json() -> bool:
     )
 
 
+def _env_int(name: str) -> int | None:
+    """A whole-number setting from the environment; None when unset (the package's default applies)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -100,6 +111,14 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
         # every request body is bounded (a 413 before it is read); figures and texts fit well within
         MAX_CONTENT_LENGTH=int(env.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
+        # every setting is read here, once: nothing reads os.environ after create_app
+        FIGURE_MAX_BYTES=_env_int("FIGURE_MAX_BYTES"),
+        EXPORT_RUNNER=env.get("EXPORT_RUNNER") or None,
+        EXPORT_WORKERS=_env_int("EXPORT_WORKERS"),
+        EXPORT_TIMEOUT=_env_int("EXPORT_TIMEOUT"),
+        EXPORT_STALE_SECONDS=_env_int("EXPORT_STALE_SECONDS"),
+        EXPORT_QUEUE=env.get("EXPORT_QUEUE") or None,
+        EXPORT_FONT_PATHS=env.get("EXPORT_FONT_PATHS") or None,
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",

@@ -8,7 +8,6 @@ the standard page's view having to know about figures.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,9 +37,7 @@ bp = Blueprint("figures", __name__)
 
 
 def _max_bytes() -> int:
-    return int(
-        current_app.config.get("FIGURE_MAX_BYTES") or os.environ.get("FIGURE_MAX_BYTES") or DEFAULT_MAX_BYTES
-    )
+    return int(current_app.config.get("FIGURE_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
 def _back(standard: Standard) -> ResponseReturnValue:

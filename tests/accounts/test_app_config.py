@@ -65,6 +65,21 @@ def test_without_redis_the_limiter_keeps_counts_in_memory(production_env, monkey
     assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+def test_settings_are_read_once_at_start_up_not_from_the_environment_later(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("FIGURE_MAX_BYTES", "123456")
+    app = create_app()
+    monkeypatch.setenv("FIGURE_MAX_BYTES", "1")
+    assert app.config["FIGURE_MAX_BYTES"] == 123456
+
+
+def test_a_setting_that_is_not_a_number_stops_the_start_up_with_its_name(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("EXPORT_WORKERS", "two")
+    with pytest.raises(ConfigError, match="EXPORT_WORKERS"):
+        create_app()
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
