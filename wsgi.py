@@ -97,6 +97,7 @@ def _env_flag(name: str) -> bool:
 
 def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     from accounts.database import default_sqlite_url, normalise_database_url, sqlite_engine_options
+    from authoring.figures import DEFAULT_MAX_BYTES as DEFAULT_FIGURE_MAX_BYTES
 
     env = os.environ
     app.config.from_mapping(
@@ -112,7 +113,7 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # every request body is bounded (a 413 before it is read); figures and texts fit well within
         MAX_CONTENT_LENGTH=int(env.get("MAX_CONTENT_LENGTH", str(32 * 1024 * 1024))),
         # every setting is read here, once: nothing reads os.environ after create_app
-        FIGURE_MAX_BYTES=_env_int("FIGURE_MAX_BYTES"),
+        FIGURE_MAX_BYTES=_env_int("FIGURE_MAX_BYTES") or DEFAULT_FIGURE_MAX_BYTES,
         EXPORT_RUNNER=env.get("EXPORT_RUNNER") or None,
         EXPORT_WORKERS=_env_int("EXPORT_WORKERS"),
         EXPORT_TIMEOUT=_env_int("EXPORT_TIMEOUT"),
