@@ -149,6 +149,11 @@ def _check_role(org: Organisation, role: Role, weight: int) -> None:
         raise AccountsError(_("A vote weight is at least 1."))
 
 
+def _vote_terms(org: Organisation, voting: bool, weight: int) -> tuple[bool, int]:
+    """The voting right and weight a membership of `org` gets: none (and weight 1) in an agency."""
+    return (voting, weight) if org.members_vote else (False, 1)
+
+
 def _check_actor(actor: User | None, org: Organisation) -> None:
     if actor is not None and not can_manage_members(actor, org):
         raise NotAllowed(_("You may not manage the members of this organisation."))
@@ -168,13 +173,8 @@ def add_member(
     _check_role(org, role, weight)
     if user.membership_in(org) is not None:
         raise AccountsError(_("%(name)s is already in this organisation.", name=user.name))
-    membership = Membership(
-        user=user,
-        org=org,
-        role=role,
-        voting=(role == Role.MEMBER) if voting is None else voting,
-        weight=weight,
-    )
+    voting, weight = _vote_terms(org, (role == Role.MEMBER) if voting is None else voting, weight)
+    membership = Membership(user=user, org=org, role=role, voting=voting, weight=weight)
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -221,8 +221,7 @@ def change_membership(
     if role != membership.role:
         _check_keeps_a_secretariat(membership)
     membership.role = role
-    membership.voting = voting
-    membership.weight = weight
+    membership.voting, membership.weight = _vote_terms(membership.org, voting, weight)
     db.session.flush()
     return membership
 
@@ -258,6 +257,7 @@ def invite(
     """Invite `email` into `org` with a role; the link works once, until `now + valid_for`."""
     _check_actor(actor, org)
     _check_role(org, role, weight)
+    voting, weight = _vote_terms(org, voting, weight)
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_in(org) is not None:
