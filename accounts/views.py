@@ -133,6 +133,12 @@ def desk() -> ResponseReturnValue:
     )
 
 
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the icon in static/."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
