@@ -196,16 +196,23 @@ def _check_keeps_a_secretariat(membership: Membership) -> None:
         raise AccountsError(_("An association needs at least one secretariat member."))
 
 
-def _lock_memberships(membership: Membership) -> None:
-    """Decide on the memberships of `membership`'s organisation one request at a time.
+def _lock_org(org: Organisation) -> None:
+    """Decide on the memberships and invitations of `org` one request at a time.
 
-    Two secretaries removing each other at once would each count two secretaries and leave none.
     The write lock (SQLite `BEGIN IMMEDIATE`; PostgreSQL: the organisation's row, FOR UPDATE) is
-    held until the commit, and the membership is read again under it.
+    held until the commit.
     """
     begin_immediate(db.session)
+    db.session.refresh(org, with_for_update=True)
+
+
+def _lock_memberships(membership: Membership) -> None:
+    """Lock `membership`'s organisation (`_lock_org`) and read the membership again under the lock.
+
+    Two secretaries removing each other at once would each count two secretaries and leave none.
+    """
     try:
-        db.session.refresh(membership.org, with_for_update=True)
+        _lock_org(membership.org)
         db.session.refresh(membership)
     except InvalidRequestError as gone:  # removed by the request that held the lock before us
         raise AccountsError(_("This membership no longer exists.")) from gone
@@ -241,6 +248,30 @@ class IssuedInvitation:
 
     invitation: Invitation
     token: str
+    #: the open invitations of the same address in the same organisation that this one withdrew
+    replaced: tuple[Invitation, ...] = ()
+
+
+def open_invitations(org: Organisation, email: str, *, now: datetime) -> list[Invitation]:
+    """The invitations of `email` into `org` that still work at `now`, newest first."""
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.org_id == org.id,
+                Invitation.email == normalise_email(email),
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+def _withdraw(invitations: list[Invitation], *, now: datetime) -> None:
+    for invitation in invitations:
+        invitation.revoked_at = now
 
 
 def invite(
@@ -254,14 +285,21 @@ def invite(
     now: datetime,
     valid_for: timedelta,
 ) -> IssuedInvitation:
-    """Invite `email` into `org` with a role; the link works once, until `now + valid_for`."""
+    """Invite `email` into `org` with a role; the link works once, until `now + valid_for`.
+
+    One address has at most one open invitation per organisation: inviting it again (a lost link, a
+    corrected role) withdraws the older one, which `IssuedInvitation.replaced` names.
+    """
     _check_actor(actor, org)
     _check_role(org, role, weight)
     voting, weight = _vote_terms(org, voting, weight)
     email = normalise_email(email)
+    _lock_org(org)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_in(org) is not None:
         raise AccountsError(_("%(email)s is already in this organisation.", email=email))
+    replaced = open_invitations(org, email, now=now)
+    _withdraw(replaced, now=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         org=org,
@@ -276,7 +314,7 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    return IssuedInvitation(invitation, token)
+    return IssuedInvitation(invitation, token, tuple(replaced))
 
 
 def revoke_invitation(actor: User | None, invitation: Invitation, *, now: datetime) -> None:
@@ -308,6 +346,11 @@ def check_invitation(invitation: Invitation, *, now: datetime) -> None:
         raise InvitationUnusable(_("This invitation has expired. Ask the secretariat for a new one."))
 
 
+def already_a_member_message(org: Organisation) -> str:
+    """What someone who opens an invitation to an organisation they are already in reads."""
+    return _("You are already a member of %(org)s: this invitation is not needed.", org=org.name)
+
+
 def accept_invitation(
     invitation: Invitation,
     *,
@@ -325,8 +368,13 @@ def accept_invitation(
     elif user.email != invitation.email:
         raise NotAllowed(_("This invitation is for another e-mail address."))
     if user.membership_in(invitation.org) is not None:
-        raise AccountsError(_("You are already in this organisation."))
+        raise AccountsError(already_a_member_message(invitation.org))
     invitation.accepted_at = now
+    # older duplicates (made before one address could have only one) must not make a second membership
+    _withdraw(
+        [i for i in open_invitations(invitation.org, invitation.email, now=now) if i is not invitation],
+        now=now,
+    )
     membership = Membership(
         user=user,
         org=invitation.org,
