@@ -27,6 +27,7 @@ from extensions import babel, csrf, db, limiter, login_manager, migrate
 #: "module:attribute" of each package's blueprint, registered in this order
 BLUEPRINTS = (
     "accounts.views:bp",
+    "accounts.admin_views:bp",
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",

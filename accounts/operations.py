@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.database import begin_immediate
@@ -29,11 +29,14 @@ from accounts.models import (
     User,
     new_session_token,
 )
-from accounts.permissions import can_manage_members
+from accounts.permissions import can_administer_orgs, can_manage_members
 from extensions import db
 
 #: an association's code, as it appears in standard numbers (T/SZYL 1—2025)
 ORG_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
+
+#: the longest name of an organisation (the column's length)
+MAX_ORG_NAME_LENGTH = 200
 
 #: passwords shorter than this are refused (the demo password is set by the operator, not checked)
 MIN_PASSWORD_LENGTH = 8
@@ -121,24 +124,79 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
-def create_org(actor: User | None, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
-    """Create an organisation; only the administrator (or the operator, `actor` None) may."""
-    if actor is not None and not actor.is_admin:
-        raise NotAllowed(_("Only the platform administrator may create organisations."))
+def _check_administrator(actor: User | None) -> None:
+    if actor is not None and not can_administer_orgs(actor):
+        raise NotAllowed(_("Only the platform administrator may create and change organisations."))
+
+
+def _checked_org_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise AccountsError(_("An organisation needs a name."))
-    if kind == OrgKind.ASSOCIATION:
-        code = (code or "").strip()
-        if not ORG_CODE_PATTERN.match(code):
-            raise AccountsError(_("An association's code has 2 to 12 capital letters or digits."))
-        if db.session.scalar(select(Organisation).where(Organisation.code == code)) is not None:
-            raise AccountsError(_("Another association already has the code %(code)s.", code=code))
-    else:
-        code = None
-    org = Organisation(kind=kind, name=name, code=code)
+    if len(name) > MAX_ORG_NAME_LENGTH:
+        raise AccountsError(
+            _("An organisation's name has at most %(count)d characters.", count=MAX_ORG_NAME_LENGTH)
+        )
+    return name
+
+
+def _checked_org_code(code: str | None, org: Organisation | None = None) -> str:
+    """`code` in capitals if it is well formed and no other association has it."""
+    code = (code or "").strip().upper()
+    if not ORG_CODE_PATTERN.match(code):
+        raise AccountsError(org_code_rule())
+    holder = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if holder is not None and holder is not org:
+        raise AccountsError(_("Another association already has the code %(code)s.", code=code))
+    return code
+
+
+def org_code_rule() -> str:
+    """The rule of an association's code, as the form and the refusal say it."""
+    return _("An association's code has 2 to 12 capital letters or digits.")
+
+
+def _flush_org(org: Organisation) -> None:
+    """Flush; a code taken meanwhile by another request (the unique index) is a refusal, not a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as taken:
+        raise AccountsError(_("Another association already has the code %(code)s.", code=org.code)) from taken
+
+
+def create_org(actor: User | None, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
+    """Create an organisation; only the administrator (or the operator, `actor` None) may.
+
+    An association needs its code (T/SZYL 1—2025); an agency has none, whatever is given.
+    """
+    _check_administrator(actor)
+    begin_immediate(db.session)  # SQLite: no other request takes the code between check and write
+    org = Organisation(
+        kind=kind,
+        name=_checked_org_name(name),
+        code=_checked_org_code(code) if kind == OrgKind.ASSOCIATION else None,
+    )
     db.session.add(org)
+    _flush_org(org)
+    return org
+
+
+def rename_org(actor: User | None, org: Organisation, name: str) -> Organisation:
+    """Give an organisation a new name; its code, members and standards stay."""
+    _check_administrator(actor)
+    org.name = _checked_org_name(name)
     db.session.flush()
+    return org
+
+
+def set_org_code(actor: User | None, org: Organisation, code: str) -> Organisation:
+    """Set or change an association's code, used in the numbers of the standards it publishes."""
+    _check_administrator(actor)
+    if not org.is_association:
+        raise AccountsError(_("Only an association has a code; a government agency has none."))
+    begin_immediate(db.session)
+    org.code = _checked_org_code(code, org)
+    _flush_org(org)
     return org
 
 
