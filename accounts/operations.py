@@ -144,16 +144,11 @@ def _checked_org_code(code: str | None, org: Organisation | None = None) -> str:
     """`code` in capitals if it is well formed and no other association has it."""
     code = (code or "").strip().upper()
     if not ORG_CODE_PATTERN.match(code):
-        raise AccountsError(org_code_rule())
+        raise AccountsError(_("An association's code has 2 to 12 capital letters or digits."))
     holder = db.session.scalar(select(Organisation).where(Organisation.code == code))
     if holder is not None and holder is not org:
         raise AccountsError(_("Another association already has the code %(code)s.", code=code))
     return code
-
-
-def org_code_rule() -> str:
-    """The rule of an association's code, as the form and the refusal say it."""
-    return _("An association's code has 2 to 12 capital letters or digits.")
 
 
 def _flush_org(org: Organisation) -> None:
