@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, has_request_context, jsonify, render_template, request
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,6 +28,7 @@ from extensions import babel, csrf, db, limiter, login_manager, migrate
 #: "module:attribute" of each package's blueprint, registered in this order
 BLUEPRINTS = (
     "accounts.views:bp",
+    "accounts.admin_views:bp",
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
@@ -277,6 +277,7 @@ def _switcher_entries(user: Any) -> list[tuple[Any, str]]:
 
 
 def _register_pages(app: Flask) -> None:
+    from accounts.dates import show_date, show_datetime
     from accounts.forms import LANGUAGES as LANGUAGE_NAMES
     from accounts.forms import ConfirmForm, LanguageForm
     from accounts.permissions import can_manage_members
@@ -291,8 +292,9 @@ def _register_pages(app: Flask) -> None:
             "make_confirm_form": ConfirmForm,
             "nav_orgs": _switcher_entries(user),
             "can_manage_members": can_manage_members,
-            "format_date": format_date,
-            "format_datetime": format_datetime,
+            # one pattern per kind and language (accounts/dates.py): never format_date/format_datetime
+            "show_date": show_date,
+            "show_datetime": show_datetime,
         }
 
     @app.after_request

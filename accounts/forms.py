@@ -13,10 +13,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Regexp, ValidationError
 
-from accounts.models import Organisation, Role
-from accounts.operations import MIN_PASSWORD_LENGTH
+from accounts.models import Organisation, OrgKind, Role
+from accounts.operations import MAX_ORG_NAME_LENGTH, MIN_PASSWORD_LENGTH, ORG_CODE_PATTERN
 
 #: the interface languages, in the order the switch shows them; the first is the default
 LANGUAGES: dict[str, str] = {"zh_CN": "中文", "en": "English"}
@@ -87,3 +87,52 @@ class InviteForm(MembershipForm):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address.")),
         ],
     )
+
+
+def _capitals(value: str | None) -> str | None:
+    """Codes are written in capitals: "szyl " is read as SZYL."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _org_name_field() -> StringField:
+    return StringField(
+        _l("Name of the organisation"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            DataRequired(message=_l("An organisation needs a name.")),
+            Length(max=MAX_ORG_NAME_LENGTH),
+        ],
+    )
+
+
+#: the shape of a code; the operation checks it again and that no other association has it
+_CODE_SHAPE = Regexp(
+    ORG_CODE_PATTERN, message=_l("An association's code has 2 to 12 capital letters or digits.")
+)
+
+
+class NewOrgForm(FlaskForm):
+    """The administrator creates an association (with its code) or a government agency."""
+
+    kind = SelectField(_l("Kind"), coerce=OrgKind, default=OrgKind.ASSOCIATION.value)
+    name = _org_name_field()
+    code = StringField(_l("Code"), filters=[_capitals], validators=[Length(max=12)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(kind.value, kind.label) for kind in OrgKind]
+
+    def validate_code(self, field: StringField) -> None:
+        """An association needs a well-formed code; an agency's code field is ignored."""
+        if self.kind.data == OrgKind.ASSOCIATION:
+            _CODE_SHAPE(self, field)
+        elif field.data:
+            raise ValidationError(_l("Only an association has a code; a government agency has none."))
+
+
+class RenameOrgForm(FlaskForm):
+    name = _org_name_field()
+
+
+class OrgCodeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[_capitals], validators=[_CODE_SHAPE])

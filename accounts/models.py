@@ -156,6 +156,11 @@ class Organisation(db.Model):
         return self.kind == OrgKind.ASSOCIATION
 
     @property
+    def members_vote(self) -> bool:
+        """Its memberships carry a voting right and a weight: associations ballot, agencies do not."""
+        return self.kind == OrgKind.ASSOCIATION
+
+    @property
     def roles(self) -> tuple[Role, ...]:
         """The roles its memberships may have."""
         return ROLES_BY_KIND[self.kind]

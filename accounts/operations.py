@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.database import write_lock
@@ -29,12 +29,15 @@ from accounts.models import (
     User,
     new_session_token,
 )
-from accounts.permissions import Actor, can_create_org, can_manage_members
+from accounts.permissions import Actor, can_administer_orgs, can_manage_members
 from accounts.refusals import Refused
 from extensions import db
 
 #: an association's code, as it appears in standard numbers (T/SZYL 1—2025)
 ORG_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
+
+#: the longest name of an organisation (the column's length)
+MAX_ORG_NAME_LENGTH = 200
 
 #: passwords shorter than this are refused (the demo password is set by the operator, not checked)
 MIN_PASSWORD_LENGTH = 8
@@ -114,23 +117,78 @@ def set_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
-def create_org(actor: Actor, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
-    """Create an organisation; only the administrator (or the operator) may."""
-    can_create_org(actor).require(message=_("Only the platform administrator may create organisations."))
+def _check_administrator(actor: Actor) -> None:
+    can_administer_orgs(actor).require(
+        message=_("Only the platform administrator may create and change organisations.")
+    )
+
+
+def _checked_org_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise Refused("invalid", _("An organisation needs a name."))
-    if kind == OrgKind.ASSOCIATION:
-        code = (code or "").strip()
-        if not ORG_CODE_PATTERN.match(code):
-            raise Refused("invalid", _("An association's code has 2 to 12 capital letters or digits."))
-        if db.session.scalar(select(Organisation).where(Organisation.code == code)) is not None:
-            raise Refused("invalid", _("Another association already has the code %(code)s.", code=code))
-    else:
-        code = None
-    org = Organisation(kind=kind, name=name, code=code)
+    if len(name) > MAX_ORG_NAME_LENGTH:
+        raise Refused(
+            "invalid",
+            _("An organisation's name has at most %(count)d characters.", count=MAX_ORG_NAME_LENGTH),
+        )
+    return name
+
+
+def _checked_org_code(code: str | None, org: Organisation | None = None) -> str:
+    """`code` in capitals if it is well formed and no other association has it."""
+    code = (code or "").strip().upper()
+    if not ORG_CODE_PATTERN.match(code):
+        raise Refused("invalid", _("An association's code has 2 to 12 capital letters or digits."))
+    holder = db.session.scalar(select(Organisation).where(Organisation.code == code))
+    if holder is not None and holder is not org:
+        raise Refused("invalid", _("Another association already has the code %(code)s.", code=code))
+    return code
+
+
+def _flush_org(org: Organisation) -> None:
+    """Flush; a code taken meanwhile by another request (the unique index) is a refusal, not a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as taken:
+        raise Refused(
+            "invalid", _("Another association already has the code %(code)s.", code=org.code)
+        ) from taken
+
+
+def create_org(actor: Actor, kind: OrgKind, name: str, code: str | None = None) -> Organisation:
+    """Create an organisation; only the administrator (or the operator, `actor` None) may.
+
+    An association needs its code (T/SZYL 1—2025); an agency has none, whatever is given.
+    """
+    _check_administrator(actor)
+    # the unique index decides between two requests for one code (`_flush_org`)
+    org = Organisation(
+        kind=kind,
+        name=_checked_org_name(name),
+        code=_checked_org_code(code) if kind == OrgKind.ASSOCIATION else None,
+    )
     db.session.add(org)
+    _flush_org(org)
+    return org
+
+
+def rename_org(actor: Actor, org: Organisation, name: str) -> Organisation:
+    """Give an organisation a new name; its code, members and standards stay."""
+    _check_administrator(actor)
+    org.name = _checked_org_name(name)
     db.session.flush()
+    return org
+
+
+def set_org_code(actor: Actor, org: Organisation, code: str) -> Organisation:
+    """Set or change an association's code, used in the numbers of the standards it publishes."""
+    _check_administrator(actor)
+    if not org.is_association:
+        raise Refused("invalid", _("Only an association has a code; a government agency has none."))
+    write_lock(org)
+    org.code = _checked_org_code(code, org)
+    _flush_org(org)
     return org
 
 
@@ -139,6 +197,11 @@ def _check_role(org: Organisation, role: Role, weight: int) -> None:
         raise Refused("invalid", _("This role does not exist in this kind of organisation."))
     if weight < 1:
         raise Refused("invalid", _("A vote weight is at least 1."))
+
+
+def _vote_terms(org: Organisation, voting: bool, weight: int) -> tuple[bool, int]:
+    """The voting right and weight a membership of `org` gets: none (and weight 1) in an agency."""
+    return (voting, weight) if org.members_vote else (False, 1)
 
 
 def _check_actor(actor: Actor, org: Organisation) -> None:
@@ -159,13 +222,8 @@ def add_member(
     _check_role(org, role, weight)
     if user.membership_in(org) is not None:
         raise Refused("invalid", _("%(name)s is already in this organisation.", name=user.name))
-    membership = Membership(
-        user=user,
-        org=org,
-        role=role,
-        voting=(role == Role.MEMBER) if voting is None else voting,
-        weight=weight,
-    )
+    voting, weight = _vote_terms(org, (role == Role.MEMBER) if voting is None else voting, weight)
+    membership = Membership(user=user, org=org, role=role, voting=voting, weight=weight)
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -187,15 +245,22 @@ def _check_keeps_a_secretariat(membership: Membership) -> None:
         raise Refused("conflict", _("An association needs at least one secretariat member."))
 
 
+def _lock_org(org: Organisation) -> None:
+    """Decide on the memberships and invitations of `org` one request at a time.
+
+    The write lock (SQLite `BEGIN IMMEDIATE`; PostgreSQL: the organisation's row, FOR UPDATE) is
+    held until the commit.
+    """
+    write_lock(org)
+
+
 def _lock_memberships(membership: Membership) -> None:
-    """Decide on the memberships of `membership`'s organisation one request at a time.
+    """Lock `membership`'s organisation (`_lock_org`) and read the membership again under the lock.
 
     Two secretaries removing each other at once would each count two secretaries and leave none.
-    The write lock (SQLite `BEGIN IMMEDIATE`; PostgreSQL: the organisation's row, FOR UPDATE) is
-    held until the commit, and the membership is read again under it.
     """
     try:
-        write_lock(membership.org)
+        _lock_org(membership.org)
         db.session.refresh(membership)
     except InvalidRequestError as gone:  # removed by the request that held the lock before us
         raise Refused("not_found", _("This membership no longer exists.")) from gone
@@ -211,8 +276,7 @@ def change_membership(
     if role != membership.role:
         _check_keeps_a_secretariat(membership)
     membership.role = role
-    membership.voting = voting
-    membership.weight = weight
+    membership.voting, membership.weight = _vote_terms(membership.org, voting, weight)
     db.session.flush()
     return membership
 
@@ -232,6 +296,30 @@ class IssuedInvitation:
 
     invitation: Invitation
     token: str
+    #: the open invitations of the same address in the same organisation that this one withdrew
+    replaced: tuple[Invitation, ...] = ()
+
+
+def open_invitations(org: Organisation, email: str, *, now: datetime) -> list[Invitation]:
+    """The invitations of `email` into `org` that still work at `now`, newest first."""
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.org_id == org.id,
+                Invitation.email == normalise_email(email),
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )
+
+
+def _withdraw(invitations: list[Invitation], *, now: datetime) -> None:
+    for invitation in invitations:
+        invitation.revoked_at = now
 
 
 def invite(
@@ -245,13 +333,21 @@ def invite(
     now: datetime,
     valid_for: timedelta,
 ) -> IssuedInvitation:
-    """Invite `email` into `org` with a role; the link works once, until `now + valid_for`."""
+    """Invite `email` into `org` with a role; the link works once, until `now + valid_for`.
+
+    One address has at most one open invitation per organisation: inviting it again (a lost link, a
+    corrected role) withdraws the older one, which `IssuedInvitation.replaced` names.
+    """
     _check_actor(actor, org)
     _check_role(org, role, weight)
+    voting, weight = _vote_terms(org, voting, weight)
     email = normalise_email(email)
+    _lock_org(org)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_in(org) is not None:
         raise Refused("invalid", _("%(email)s is already in this organisation.", email=email))
+    replaced = open_invitations(org, email, now=now)
+    _withdraw(replaced, now=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         org=org,
@@ -266,7 +362,7 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
-    return IssuedInvitation(invitation, token)
+    return IssuedInvitation(invitation, token, tuple(replaced))
 
 
 def revoke_invitation(actor: Actor, invitation: Invitation, *, now: datetime) -> None:
@@ -293,6 +389,11 @@ def check_invitation(invitation: Invitation, *, now: datetime) -> None:
         raise Refused("closed", _("This invitation has expired. Ask the secretariat for a new one."))
 
 
+def already_a_member_message(org: Organisation) -> str:
+    """What someone who opens an invitation to an organisation they are already in reads."""
+    return _("You are already a member of %(org)s: this invitation is not needed.", org=org.name)
+
+
 def accept_invitation(
     invitation: Invitation,
     *,
@@ -315,8 +416,13 @@ def accept_invitation(
     elif user.email != invitation.email:
         raise Refused("forbidden", _("This invitation is for another e-mail address."))
     if user.membership_in(invitation.org) is not None:
-        raise Refused("invalid", _("You are already in this organisation."))
+        raise Refused("conflict", already_a_member_message(invitation.org))
     invitation.accepted_at = now
+    # older duplicates (made before one address could have only one) must not make a second membership
+    _withdraw(
+        [i for i in open_invitations(invitation.org, invitation.email, now=now) if i is not invitation],
+        now=now,
+    )
     membership = Membership(
         user=user,
         org=invitation.org,

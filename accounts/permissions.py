@@ -68,11 +68,15 @@ def can_manage_members(actor: Actor, org: Organisation) -> Decision:
     return Decision.of(allowed, _("Only the secretariat manages the members of this organisation."))
 
 
-def can_create_org(actor: Actor) -> Decision:
-    """The platform administrator only."""
+def can_administer_orgs(actor: Actor) -> Decision:
+    """Create, rename and set the code of organisations: the platform administrator (or the operator)."""
     return Decision.of(
         is_administrator(actor), _("Only the platform administrator may create organisations.")
     )
+
+
+#: creating is one of the administrator's organisation verbs
+can_create_org = can_administer_orgs
 
 
 def load_org(org_id: int, actor: Actor) -> Organisation:
@@ -89,6 +93,20 @@ def load_org_to_manage(org_id: int, actor: Actor) -> Organisation:
     if not can_manage_members(actor, org):
         abort(403)
     return org
+
+
+def load_org_to_administer(org_id: int, actor: Actor) -> Organisation:
+    """The organisation for its administration page: 404 when not visible, 403 for a non-administrator."""
+    org = load_org(org_id, actor)
+    if not can_administer_orgs(actor):
+        abort(403)
+    return org
+
+
+def require_org_administrator(actor: Actor) -> None:
+    """403 for anyone but the platform administrator (the list of all organisations is no secret)."""
+    if not can_administer_orgs(actor):
+        abort(403)
 
 
 def load_membership(org: Organisation, membership_id: int) -> Membership:

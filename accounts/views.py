@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from accounts import operations
 from accounts.database import utcnow
+from accounts.dates import show_datetime
 from accounts.forms import (
     LANGUAGES,
     ConfirmForm,
@@ -132,6 +133,12 @@ def desk() -> ResponseReturnValue:
     return render_template(
         "accounts/desk.html", orgs=orgs, waiting=desk_items(user), memberships=user.memberships
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the icon in static/."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -246,6 +253,16 @@ def invite(org_id: int) -> ResponseReturnValue:
             db.session.commit()
             g.issued_link = invitation_url(issued.token)
             flash(_("Invitation created for %(email)s.", email=issued.invitation.email), "success")
+            if issued.replaced:
+                earlier = show_datetime(issued.replaced[0].created_at)
+                flash(
+                    _(
+                        "The earlier invitation for %(email)s, created %(date)s, is withdrawn: only the new link works.",
+                        email=issued.invitation.email,
+                        date=earlier,
+                    ),
+                    "info",
+                )
             return _members_page(org, _blank_invite_form(org))
     return _members_page(org, form, status=400)
 
@@ -320,6 +337,9 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     user = acting_user() if current_user.is_authenticated else None
     if user is not None and user.email != invitation.email:
         return render_template("accounts/invitation.html", invitation=invitation, wrong_user=True), 403
+    if user is not None and user.membership_in(invitation.org) is not None:
+        already = operations.already_a_member_message(invitation.org)
+        return render_template("accounts/invitation.html", invitation=invitation, already_member=already), 409
     if user is None and operations.find_user_by_email(invitation.email) is not None:
         flash(_("You already have an account: log in, then open the link again."), "info")
         return redirect(url_for(".login", next=request.path))

@@ -137,3 +137,33 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+#: anything on a page that looks like a formatted date, in any of the shapes Babel or a browser writes
+_DATE_LIKE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"
+    r"(?:,? (?:at )?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?)?"
+    r"|\b\d{1,4}/\d{1,2}/\d{1,4}(?:,? (?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?)?"
+    r"|\d{4}年\d{1,2}月\d{1,2}日(?:\s*(?:上午|下午)?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+)
+
+#: the one shape of a date and of a date with time in each interface language (accounts/dates.py)
+DATE_SHAPES = {
+    "zh_CN": (re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"), re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}")),
+    "en": (
+        re.compile(r"[A-Z][a-z]{2} \d{1,2}, \d{4}"),
+        re.compile(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}"),
+    ),
+}
+
+
+def dates_on_page(html: str) -> list[str]:
+    """Every date-like text of `html`, whatever its shape."""
+    return [match.group(0) for match in _DATE_LIKE.finditer(html)]
+
+
+def off_pattern_dates(html: str, locale: str) -> list[str]:
+    """The dates of `html` that are neither the date nor the date-and-time shape of `locale`."""
+    shapes = DATE_SHAPES[locale]
+    return [found for found in dates_on_page(html) if not any(s.fullmatch(found) for s in shapes)]

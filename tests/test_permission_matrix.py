@@ -19,6 +19,14 @@ def _membership_form(world, side):
     return {prefix + "role": "member", prefix + "voting": "y", prefix + "weight": "1"}
 
 
+def _admin_only(status: int) -> dict[str, int]:
+    return {**everyone(403), "admin": status}
+
+
+def _org_admin_path(suffix: str = ""):
+    return lambda world, side: f"/admin/organisations/{side.org.id}{suffix}"
+
+
 ROUTES = [
     Route("desk", "GET", lambda w, s: "/", everyone(200), scoped=False),
     Route("password page", "GET", lambda w, s: "/account/password", everyone(200), scoped=False),
@@ -55,6 +63,31 @@ ROUTES = [
         data=_membership_form,
     ),
     Route("remove member", "POST", _membership_path("/remove"), own_members(302, drafter=403, member=403)),
+    # the administrator's organisation pages: 403 for anyone else, 404 for an organisation not theirs to see
+    Route("organisations page", "GET", lambda w, s: "/admin/organisations", _admin_only(200), scoped=False),
+    Route(
+        "create organisation",
+        "POST",
+        lambda w, s: "/admin/organisations",
+        _admin_only(302),
+        data=lambda w, s: {"kind": "agency", "name": "新建的局"},
+        scoped=False,
+    ),
+    Route("organisation admin page", "GET", _org_admin_path(), own_members(403, admin=200)),
+    Route(
+        "rename organisation",
+        "POST",
+        _org_admin_path("/name"),
+        own_members(403, admin=302),
+        data=lambda w, s: {"name": "改名协会"},
+    ),
+    Route(
+        "set association code",
+        "POST",
+        _org_admin_path("/code"),
+        own_members(403, admin=302),
+        data=lambda w, s: {"code": f"NEW{s.org.id}"},
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from accounts import operations
 from accounts.database import utcnow
 from accounts.models import Invitation, Membership, Role
+from accounts.permissions import OPERATOR
 from accounts.refusals import Refused
 
 LINK = re.compile(r'value="(https://standards\.example\.org/invitations/[^"]+)"')
@@ -223,3 +224,79 @@ def test_an_agency_only_offers_the_reviewer_role(make_org, make_user, db):
         ).invitation.role
         == Role.REVIEWER
     )
+
+
+def _invite(secretariat, org, email, role=Role.MEMBER):
+    return operations.invite(
+        secretariat,
+        org,
+        email,
+        role,
+        voting=role == Role.MEMBER,
+        weight=1,
+        now=utcnow(),
+        valid_for=timedelta(days=14),
+    )
+
+
+def test_inviting_an_address_again_withdraws_its_older_invitation(client, login, association, secretariat):
+    login(client, secretariat)
+    first = invite_through_the_page(client, association, "twice@example.org", role="member")
+    response = client.post(
+        f"/orgs/{association.id}/invitations",
+        data={"email": "Twice@example.org", "role": "drafter", "weight": "1"},
+    )
+    page = response.get_data(as_text=True)
+    assert "之前发给 twice@example.org 的邀请" in page and "已撤回" in page  # it names the older one
+    assert page.count("<span>twice@example.org</span>") == 1  # one open invitation listed
+    second = LINK.findall(page)[0].removeprefix("https://standards.example.org")
+    client.post("/logout")
+
+    assert client.get(first).status_code == 410
+    assert "该邀请已被撤回" in client.get(first).get_data(as_text=True)
+    assert "起草人" in client.get(second).get_data(as_text=True)
+
+
+def test_a_second_invitation_names_the_one_it_replaces(association, secretariat, db):
+    first = _invite(secretariat, association, "again@example.org")
+    second = _invite(secretariat, association, "again@example.org", Role.DRAFTER)
+    db.session.commit()
+    assert second.replaced == (first.invitation,)
+    assert first.invitation.revoked_at is not None
+    assert operations.open_invitations(association, "again@example.org", now=utcnow()) == [second.invitation]
+
+
+def test_a_member_who_opens_an_invitation_to_their_organisation_is_told_so(
+    client, login, association, secretariat, make_user, db
+):
+    person = make_user(email="already@example.org")
+    issued = _invite(secretariat, association, person.email)
+    operations.add_member(OPERATOR, association, person, Role.DRAFTER)  # e.g. from the command line
+    db.session.commit()
+    login(client, person)
+    path = f"/invitations/{issued.token}"
+
+    opened = client.get(path)
+    assert opened.status_code == 409
+    assert f"您已是 {association.name} 的成员，无需此邀请" in opened.get_data(as_text=True)
+    assert "加入 深圳市养老服务业协会</button>" not in opened.get_data(as_text=True)
+    assert client.post(path).status_code == 409
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == person.id)).all()
+    assert [m.role for m in memberships] == [Role.DRAFTER]
+
+
+def test_accepting_one_of_two_old_invitations_withdraws_the_other(client, association, secretariat, db):
+    first = _invite(secretariat, association, "dup@example.org")
+    second = _invite(secretariat, association, "dup@example.org")
+    first.invitation.revoked_at = None  # two open invitations, as made before an address had only one
+    db.session.commit()
+    response = client.post(
+        f"/invitations/{second.token}",
+        data={"name": "重复", "password": "long enough 1", "confirm": "long enough 1"},
+    )
+    assert response.status_code == 302
+    assert client.post(f"/invitations/{first.token}").status_code == 410
+    members = db.session.scalars(
+        select(Membership).join(Membership.user).where(Membership.user.has(email="dup@example.org"))
+    ).all()
+    assert len(members) == 1

@@ -165,3 +165,29 @@ def test_two_secretaries_removed_at_once_leave_one(app, association, secretariat
         select(Membership).where(Membership.org_id == association.id, Membership.role == Role.SECRETARIAT)
     ).all()
     assert [m.id for m in remaining] == [ids[1]]
+
+
+def test_an_agency_page_shows_no_voting_right_or_weight(client, login, make_org, make_member, make_user):
+    agency = make_org("agency", name="深圳市市场监督管理局")
+    make_member(agency, Role.REVIEWER, name="周审查")
+    login(client, make_user(is_admin=True))
+    for path in (f"/orgs/{agency.id}", f"/orgs/{agency.id}/members"):
+        page = client.get(path).get_data(as_text=True)
+        assert "周审查" in page, path
+        assert "表决权" not in page and "表决权重" not in page, path
+        assert 'name="voting"' not in page and 'name="weight"' not in page, path
+
+
+def test_an_association_page_still_shows_voting_right_and_weight(client, login, association, secretariat):
+    login(client, secretariat)
+    assert "表决权重" in client.get(f"/orgs/{association.id}").get_data(as_text=True)
+    members = client.get(f"/orgs/{association.id}/members").get_data(as_text=True)
+    assert 'name="voting"' in members and 'name="weight"' in members
+
+
+def test_a_reviewer_gets_no_vote_whatever_the_form_sends(make_org, make_user, db):
+    agency = make_org("agency")
+    membership = operations.add_member(
+        make_user(is_admin=True), agency, make_user(), Role.REVIEWER, voting=True, weight=5
+    )
+    assert (membership.voting, membership.weight) == (False, 1)

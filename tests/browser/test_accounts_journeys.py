@@ -112,3 +112,37 @@ def test_secretariat_invites_a_person_and_manages_members(browser, page, live_se
     newcomer.goto(link)  # the link worked once
     assert "该邀请已被使用" in newcomer.locator("main").inner_text()
     context.close()
+
+
+def test_the_administrator_creates_and_renames_an_association(page, live_server, screenshot):
+    log_in(page, live_server, "admin@demo.test")
+    page.wait_for_url(live_server.url + "/")
+    page.click(".user-menu summary")
+    page.click(".user-menu a:has-text('组织管理')")
+    assert page.locator("h1").inner_text() == "组织管理"
+
+    page.select_option("select[name=kind]", "association")
+    page.fill("input[name=name]", "深圳市康复辅具协会")
+    page.fill("input[name=code]", "szkf-1")  # a hyphen: the page says the rule and keeps what was typed
+    page.click("button:has-text('创建组织')")
+    assert "协会代号由 2 至 12 个大写字母或数字组成" in page.locator(".field.has-error").inner_text()
+    assert page.locator("input[name=name]").input_value() == "深圳市康复辅具协会"
+    page.fill("input[name=code]", "szkf")
+    page.click("button:has-text('创建组织')")
+    assert "已创建 深圳市康复辅具协会" in page.locator(".flashes").inner_text()
+    row = page.locator("tr", has_text="深圳市康复辅具协会")
+    assert "SZKF" in row.inner_text() and "协会" in row.inner_text()
+
+    row.locator("a:has-text('修改')").click()
+    page.fill("form[action$='/name'] input[name=name]", "深圳市康复辅助器具协会")
+    page.click("button:has-text('保存名称')")
+    assert "组织已更名为 深圳市康复辅助器具协会" in page.locator(".flashes").inner_text()
+    assert page.locator("h1").inner_text() == "深圳市康复辅助器具协会"
+    page.fill("form[action$='/code'] input[name=code]", "SZKFQJ")
+    page.click("button:has-text('保存代号')")
+    assert "代号已改为 SZKFQJ" in page.locator(".flashes").inner_text()
+    screenshot(page, "admin-organisation-renamed")
+
+    page.click(".breadcrumb a:has-text('组织管理')")
+    assert "SZKFQJ" in page.locator("tr", has_text="深圳市康复辅助器具协会").inner_text()
+    screenshot(page, "admin-organisations")
