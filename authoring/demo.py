@@ -1,16 +1,15 @@
 """The demo standard: 社区居家养老服务规范 of SZYL with two revisions by the demo drafter.
 
-Revision 1 is shared/examples/community-care.md (the consultation draft as first written), revision 2
-its v2 (the review draft). The texts are copied into authoring/demo_data/ so the application never
-reads outside its own tree at run time. The project is left in the drafting stage, not
-consultation, so that the demo drafter can open the editor at once: in consultation the text is
-frozen for comments and everyone, the drafter included, gets the read view.
+Revision 1 is the example examples/community-care.md (the consultation draft as first written),
+revision 2 its v2 (the review draft), read through authoring.examples, the one place that knows where
+the examples are. The project is left in the drafting stage, not consultation, so that the demo
+drafter can open the editor at once: in consultation the text is frozen for comments and everyone,
+the drafter included, gets the read view.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
@@ -19,16 +18,12 @@ from accounts.database import utcnow
 from accounts.models import Organisation
 from accounts.operations import find_user_by_email
 from authoring import operations
+from authoring.examples import example_text
 from extensions import db
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 ASSOCIATION_CODE = "SZYL"
 DRAFTER_EMAIL = "drafter@demo.test"
 SECRETARIAT_EMAIL = "secretariat@demo.test"
-
-
-def demo_text(name: str) -> str:
-    return (DEMO_DATA / name).read_text(encoding="utf-8")
 
 
 def load_demo(app: Flask) -> None:
@@ -48,14 +43,14 @@ def load_demo(app: Flask) -> None:
         title_en="Specification for community home-based elderly care services",
         committee="养老服务标准工作组",
         drafters=[membership] if membership else [],
-        text=demo_text("community-care.md"),
+        text=example_text("community-care"),
         now=now - timedelta(days=3),
         first_author=drafter,
     )
     outcome = operations.save_revision(
         standard,
         drafter,
-        demo_text("community-care-v2.md"),
+        example_text("community-care-v2"),
         "送审稿：增加家庭照护者术语和服务回访，调整服务协议位置",
         1,
         now=now - timedelta(days=1),

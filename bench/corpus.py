@@ -7,8 +7,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
-SOURCE = EXAMPLES / "community-care.md"
+from authoring.examples import example_path
+
+SOURCE = example_path("community-care")
 _ID = re.compile(r"\{#([\w-]+)")
 _REF = re.compile(r"\]\(#([\w-]+)\)")
 TARGET_BYTES = 300_000

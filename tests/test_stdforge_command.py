@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from bench.corpus import standard_text
-
-EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "community-care.md"
 
 
 def test_every_subcommand_of_the_spec_is_offered():

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from accounts.models import Organisation, Role, User
 from authoring import operations
+from authoring.examples import example_text
 from authoring.models import Stage, Standard
 from extensions import db as _db
-
-DEMO_DATA = Path(__file__).resolve().parents[2] / "authoring" / "demo_data"
 
 
 @pytest.fixture(scope="session")
 def community_care() -> str:
-    return (DEMO_DATA / "community-care.md").read_text(encoding="utf-8")
+    return example_text("community-care")
 
 
 @pytest.fixture(scope="session")
 def community_care_v2() -> str:
-    return (DEMO_DATA / "community-care-v2.md").read_text(encoding="utf-8")
+    return example_text("community-care-v2")
 
 
 class Clock:

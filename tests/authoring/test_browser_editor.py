@@ -18,7 +18,7 @@ from accounts.database import utcnow
 from accounts.models import Organisation
 from accounts.operations import find_user_by_email
 from authoring import operations
-from authoring.demo import demo_text
+from authoring.examples import example_text
 from authoring.models import Revision, Standard
 from extensions import db
 
@@ -62,7 +62,7 @@ def fresh_standard(server: Any) -> int:
             title_en=None,
             committee=None,
             drafters=[drafter.membership_in(association)],
-            text=demo_text("community-care-v2.md"),
+            text=example_text("community-care-v2"),
             now=utcnow(),
         )
         db.session.commit()

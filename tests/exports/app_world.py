@@ -5,20 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from accounts.database import utcnow
 from accounts.models import Organisation, Role, User
 from authoring import operations
+from authoring.examples import example_text
 from authoring.models import Stage, Standard
 from extensions import db
-
-DEMO_DATA = Path(__file__).resolve().parents[2] / "authoring" / "demo_data"
-
-
-def demo_text(name: str) -> str:
-    return (DEMO_DATA / name).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -46,11 +40,11 @@ def make_szyl(
         title_en="Specification for community home-based elderly care services",
         committee=None,
         drafters=[drafter.membership_in(association)],
-        text=demo_text("community-care.md"),
+        text=example_text("community-care"),
         now=now - timedelta(minutes=2),
     )
     if two_revisions:
-        operations.save_revision(standard, drafter, demo_text("community-care-v2.md"), "v2", 1, now=now)
+        operations.save_revision(standard, drafter, example_text("community-care-v2"), "v2", 1, now=now)
     standard.stage = stage.value
     db.session.commit()
     return SZYL(association, secretariat, drafter, member, standard)

@@ -1,4 +1,4 @@
-"""Exports of the shared examples, built once per test session (pandoc and typst runs are the slow part)."""
+"""Exports of the example standards, built once per test session (pandoc and typst runs are the slow part)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Helpers for the export tests: the shared examples, a real PNG, reading DOCX parts."""
+"""Helpers for the export tests: the example standards, a real PNG, reading DOCX parts."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+from authoring.examples import example_text
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "exports"
 
 
 def example(name: str) -> str:
-    return (EXAMPLES / f"{name}.md").read_text(encoding="utf-8")
+    return example_text(name)
 
 
 def png_bytes(width: int = 320, height: int = 180) -> bytes:
@@ -35,5 +36,6 @@ def docx_part(data: bytes, name: str) -> str:
 
 
 def needs(program: str) -> None:
+    """Fail, never skip, when a program the test drives is missing: a skipped check proves nothing."""
     if shutil.which(program) is None:
-        pytest.skip(f"{program} is not installed (make test installs it)")
+        pytest.fail(f"{program} is not installed: `make test` installs it (system-packages)")

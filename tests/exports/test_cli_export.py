@@ -5,15 +5,16 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from export_helpers import EXAMPLES, png_bytes
+from export_helpers import example, png_bytes
 
+from authoring.examples import example_path
 from stdforge import main
 
 
 @pytest.fixture
 def standard(tmp_path):
     path = tmp_path / "care.md"
-    shutil.copy(EXAMPLES / "community-care.md", path)
+    shutil.copy(example_path("community-care"), path)
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "service-flow.png").write_bytes(png_bytes())
     return path
@@ -62,7 +63,7 @@ def test_progress_is_reported_and_names_follow_the_number():
 
     steps: list[tuple[int, str]] = []
     result = export_document(
-        (EXAMPLES / "en-sample.md").read_text(encoding="utf-8"),
+        example("en-sample"),
         "sts",
         progress=lambda percent, step: steps.append((percent, step)),
     )

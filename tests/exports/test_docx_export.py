@@ -1,4 +1,4 @@
-"""The Word export of the shared examples reads like a GB/T 1.1 standard and is well-formed."""
+"""The Word export of the example standards reads like a GB/T 1.1 standard and is well-formed."""
 
 from __future__ import annotations
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from authoring.document import Document, parse
-
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "examples"
+from authoring.examples import example_text as read_example
 
 COVER_ZH = """---
 title:
@@ -31,12 +29,8 @@ language: en
 
 @pytest.fixture(scope="session")
 def example_text() -> Callable[[str], str]:
-    """The text of a reference document in shared/examples by name ("community-care")."""
-
-    def read(name: str) -> str:
-        return (EXAMPLES / f"{name}.md").read_text(encoding="utf-8")
-
-    return read
+    """The text of an example standard of examples/ by name ("community-care")."""
+    return read_example
 
 
 @pytest.fixture(scope="session")

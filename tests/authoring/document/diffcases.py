@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from authoring.document import Document, parse
-
-_HERE = Path(__file__).resolve()
-EXAMPLES = next(
-    (
-        p
-        for p in (_HERE.parents[3].parent / "shared" / "examples", Path("/work/shared/examples"))
-        if p.exists()
-    ),
-    Path("/work/shared/examples"),
-)
 
 FRONT = """---
 title:

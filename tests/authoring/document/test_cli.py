@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from authoring.examples import example_path, example_paths, example_text
 from stdforge import main
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "examples"
-
-EXAMPLE_FILES = sorted(str(path) for path in EXAMPLES.glob("*.md"))
+EXAMPLE_FILES = [str(path) for path in example_paths()]
 CLEAN = "---\ntitle: {zh: 测试}\nassociation: 协会\n---\n"
 
 
@@ -46,7 +45,7 @@ def test_lint_json_shape_and_error_status(capsys, tmp_path: Path):
 def test_lint_warnings_only_exit_0_and_are_printed(capsys, tmp_path: Path):
     """Spec §4: warnings alone do not fail a CI run, but they are shown."""
     warned = tmp_path / "warned.md"
-    text = (EXAMPLES / "community-care.md").read_text(encoding="utf-8")
+    text = example_text("community-care")
     warned.write_text(text + "\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
     status, out, _ = run(capsys, "lint", str(warned), "--format", "json")
     rules = {(f["rule"], f["severity"]) for f in json.loads(out)}
@@ -68,7 +67,7 @@ def test_lint_unreadable_file(capsys, tmp_path: Path):
 
 
 def test_outline_json_shape(capsys):
-    status, out, _ = run(capsys, "outline", str(EXAMPLES / "community-care.md"), "--format", "json")
+    status, out, _ = run(capsys, "outline", str(example_path("community-care")), "--format", "json")
     tree = json.loads(out)
     assert status == 0
     keys = {"id", "kind", "number", "label", "title", "level", "line", "children"}
@@ -87,7 +86,7 @@ def test_outline_json_shape(capsys):
 
 
 def test_outline_text(capsys):
-    status, out, _ = run(capsys, "outline", str(EXAMPLES / "en-sample.md"))
+    status, out, _ = run(capsys, "outline", str(example_path("en-sample")))
     assert status == 0
     assert "  4.1 Data elements" in out and "Annex A (informative) Example of invoice header data" in out
 
@@ -110,7 +109,7 @@ def test_outline_too_large_exits_2(capsys, tmp_path: Path):
 
 def test_render_writes_a_page(capsys, tmp_path: Path):
     out = tmp_path / "out.html"
-    status, _, _ = run(capsys, "render", str(EXAMPLES / "community-care.md"), "-o", str(out))
+    status, _, _ = run(capsys, "render", str(example_path("community-care")), "-o", str(out))
     assert status == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "社区居家养老服务规范" in page
@@ -120,7 +119,7 @@ def test_render_writes_a_page(capsys, tmp_path: Path):
 def test_installed_console_script():
     script = Path(sys.executable).parent / "stdforge"
     result = subprocess.run(
-        [str(script), "outline", str(EXAMPLES / "en-sample.md"), "--format", "json"],
+        [str(script), "outline", str(example_path("en-sample")), "--format", "json"],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0 and json.loads(result.stdout)[0]["kind"] == "foreword"

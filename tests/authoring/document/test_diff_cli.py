@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from diffcases import EXAMPLES
 
+from authoring.examples import example_path
 from stdforge import main
 
-OLD = str(EXAMPLES / "community-care.md")
-NEW = str(EXAMPLES / "community-care-v2.md")
+OLD = str(example_path("community-care"))
+NEW = str(example_path("community-care-v2"))
 
 
 def test_text_format_prints_the_summary_and_changes(capsys):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from diffcases import BASE, EXAMPLES, doc
+from diffcases import BASE, doc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authoring.document import parse
 from authoring.document.diff import FRONT_MATTER, Move, Status, diff_documents
+from authoring.examples import example_text
 
 
 @pytest.fixture(scope="module")
 def community_care_diff():
-    old = parse((EXAMPLES / "community-care.md").read_text(encoding="utf-8"))
-    new = parse((EXAMPLES / "community-care-v2.md").read_text(encoding="utf-8"))
+    old = parse(example_text("community-care"))
+    new = parse(example_text("community-care-v2"))
     return diff_documents(old, new)
 
 

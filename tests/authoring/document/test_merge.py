@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from diffcases import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authoring.document.merge import merge3
+from authoring.examples import example_text
 
 BASE = "# 范围\n\n第一段。\n\n第二段。\n\n第三段。\n\n第四段。\n"
 
@@ -94,8 +94,8 @@ def test_text_without_final_newline_and_with_crlf_merges_exactly():
 
 
 def test_community_care_revision_merges_into_an_edit_of_the_scope():
-    base = (EXAMPLES / "community-care.md").read_text(encoding="utf-8")
-    theirs = (EXAMPLES / "community-care-v2.md").read_text(encoding="utf-8")
+    base = example_text("community-care")
+    theirs = example_text("community-care-v2")
     mine = base.replace("本文件适用于服务机构", "本文件适用于各类服务机构")
     result = merge3(base, mine, theirs)
     assert result.clean
@@ -103,8 +103,8 @@ def test_community_care_revision_merges_into_an_edit_of_the_scope():
 
 
 def test_community_care_revision_conflicts_with_an_edit_of_the_same_clause():
-    base = (EXAMPLES / "community-care.md").read_text(encoding="utf-8")
-    theirs = (EXAMPLES / "community-care-v2.md").read_text(encoding="utf-8")
+    base = example_text("community-care")
+    theirs = example_text("community-care-v2")
     mine = base.replace("宜每12个月复评一次", "宜每6个月复评一次")
     result = merge3(base, mine, theirs)
     assert not result.clean

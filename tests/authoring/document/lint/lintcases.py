@@ -8,7 +8,6 @@ from authoring.document import parse
 from authoring.document.lint import Finding, lint
 
 CASES = Path(__file__).parent / "cases"
-EXAMPLES = Path("/work/shared/examples")
 
 
 def case(name: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from lintcases import EXAMPLES, case, findings
+from lintcases import case, findings
+
+from authoring.examples import example_text
 
 #: lines of real documents, recombined in any order: headings, lists, notes, tables, front matter
 LINES = sorted(
@@ -13,7 +15,7 @@ LINES = sorted(
         for text in (
             case("minimal-zh.md"),
             case("minimal-en.md"),
-            (EXAMPLES / "community-care.md").read_text(),
+            example_text("community-care"),
         )
         for line in text.split("\n")
     }

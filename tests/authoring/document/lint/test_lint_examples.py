@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from lintcases import EXAMPLES, findings
+from lintcases import findings
 
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.md"))
+from authoring.examples import example_paths
+
+EXAMPLE_FILES = example_paths()
 
 
 def test_there_are_examples() -> None:
