@@ -11,14 +11,19 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from authoring.analysis import Analysis
 from authoring.document import Document, parse
-from authoring.document.diff import diff_documents, diff_text
+from authoring.document.diff import SectionDiff, diff_documents, diff_text
+from authoring.document.diffing.labels import labels as diff_words
+from authoring.document.diffing.labels import printed_numbers
+from authoring.document.diffing.layout import Paragraph, layout
 from authoring.models import RenderCache, Revision
 from authoring.operations import Conflict
 
@@ -145,6 +150,69 @@ def last_changes(revisions: Sequence[Revision], cache: RenderCache | None) -> li
     return rows
 
 
+# -- which revisions to compare ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevisionChoice:
+    """The revisions a diff URL asks for, or why it cannot be answered (with the HTTP status)."""
+
+    old: int = 0
+    new: int = 0
+    #: what is wrong with the request, in the reader's language; None when old and new are usable
+    problem: str | None = None
+    status: int = 200
+    #: a remark beside a valid comparison (the same revision on both sides)
+    note: str | None = None
+
+
+def _revisions_hint(latest: int) -> str:
+    if latest == 1:
+        return _("This standard has only revision 1.")
+    return _("Choose revisions from 1 to %(latest)s.", latest=latest)
+
+
+def revision_choice(args: Mapping[str, str], latest: int) -> RevisionChoice:
+    """Read `old` and `new` from the query: each defaults (to the previous and the latest revision)
+    when absent; one that is empty or not a number is refused (400), one the standard lacks too (404)."""
+    chosen: dict[str, int] = {"old": max(latest - 1, 1), "new": latest}
+    for name in ("old", "new"):
+        if name not in args:
+            continue
+        value = args[name].strip()
+        if not value:
+            return RevisionChoice(
+                problem=_("No revision number was given.") + " " + _revisions_hint(latest), status=400
+            )
+        if not (value.isascii() and value.isdigit()):
+            return RevisionChoice(
+                problem=_("“%(value)s” is not a revision number.", value=value[:40])
+                + " "
+                + _revisions_hint(latest),
+                status=400,
+            )
+        number = int(value) if len(value) <= 9 else 0  # no standard has a billion revisions
+        if not 1 <= number <= latest:
+            return RevisionChoice(
+                problem=_("This standard has no revision %(number)s.", number=value.lstrip("0")[:40] or "0")
+                + " "
+                + _revisions_hint(latest),
+                status=404,
+            )
+        chosen[name] = number
+    note = None
+    if chosen["old"] == chosen["new"]:
+        note = (
+            _("This standard has only one revision so far: there is nothing to compare yet.")
+            if latest == 1
+            else _(
+                "Revision %(number)s is compared with itself: choose two different revisions.",
+                number=chosen["old"],
+            )
+        )
+    return RevisionChoice(chosen["old"], chosen["new"], note=note)
+
+
 # -- diffs --------------------------------------------------------------------------------------------
 
 
@@ -153,6 +221,22 @@ class Piece:
     op: str  #: "=", "-" or "+"
     text: str
     elided: bool = False
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    header: bool
+    status: str  #: "=" kept (its cells may have changes), "+" added, "-" deleted
+    cells: list[list[Piece]]
+
+
+@dataclass(frozen=True)
+class ReadingBlock:
+    """A printed paragraph (role "text", "caption", "note") or a table (role "table", with rows)."""
+
+    role: str
+    pieces: list[Piece] = field(default_factory=list)
+    rows: list[ReadingRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,11 +253,17 @@ class HunkView:
     inline: list[Piece]
     old_side: list[Piece]
     new_side: list[Piece]
+    #: the reading view: the number as printed ("4.5 → 5.4", "附录A"), the title line and the body
+    printed_number: str = ""
+    reading_title: list[Piece] = field(default_factory=list)
+    reading: list[ReadingBlock] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class DiffView:
     hunks: list[HunkView]
+    #: "reading" (the printed text, for reviewers) or "source" (the Markdown, for drafters)
+    mode: str = "source"
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -206,13 +296,43 @@ def _label(doc: Document, section_id: str | None) -> str | None:
     return doc.labels.get(section_id) or section_id
 
 
-def compare_texts(old_text: str, new_text: str) -> DiffView:
-    """The clause-level summary and text changes from `old_text` to `new_text` (core diff)."""
+def _reading_blocks(hunk: SectionDiff) -> tuple[list[Piece], list[ReadingBlock]]:
+    """The hunk as printed (core layout): its title line, and paragraphs and tables with long
+    unchanged paragraphs shortened; tables are shown whole, each cell with its own changes."""
+    laid = layout(hunk)
+    blocks: list[ReadingBlock] = []
+    for item in laid.body:
+        if isinstance(item, Paragraph):
+            text = "".join(text for _, text in item.runs)
+            if not item.changed and len(text) > ELIDE_OVER:
+                pieces = [Piece("=", text[:ELIDE_KEEP]), Piece("=", " … ", elided=True)]
+            else:
+                pieces = _elide(item.runs)
+            blocks.append(ReadingBlock(item.role, pieces))
+        else:
+            rows = [
+                ReadingRow(
+                    row.header, row.status, [[Piece(op, text) for op, text in cell] for cell in row.cells]
+                )
+                for row in item.rows
+            ]
+            blocks.append(ReadingBlock("table", rows=rows))
+    return [Piece(op, text) for op, text in laid.title], blocks
+
+
+def compare_texts(old_text: str, new_text: str, *, reading: bool = False) -> DiffView:
+    """The clause-level summary and text changes from `old_text` to `new_text` (core diff).
+
+    With `reading`, the printed texts are compared and each hunk carries its reading view (numbers,
+    labels, tables as tables) instead of source pieces.
+    """
     old_doc, new_doc = parse(old_text), parse(new_text)
-    result = diff_documents(old_doc, new_doc)
+    result = diff_documents(old_doc, new_doc, reading=reading)
+    words = diff_words(result.language)
     hunks = []
     for hunk in result.hunks:
-        pieces = _elide(hunk.ops)
+        pieces = [] if reading else _elide(hunk.ops)
+        title, blocks = _reading_blocks(hunk) if reading else ([], [])
         hunks.append(
             HunkView(
                 id=hunk.id,
@@ -228,10 +348,14 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
                 inline=pieces,
                 old_side=[p for p in pieces if p.op != "+"],
                 new_side=[p for p in pieces if p.op != "-"],
+                printed_number=printed_numbers(hunk, words),
+                reading_title=title,
+                reading=blocks,
             )
         )
     return DiffView(
         hunks=hunks,
+        mode="reading" if reading else "source",
         changed=result.changed,
         added=result.added,
         deleted=result.deleted,
@@ -244,19 +368,19 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
 #: how many diffs `compare` remembers per process: a 300 KB pair takes ~0.4 s to compare, and
 #: the diff page of a published standard is open to anyone
 RECENT_DIFFS = 16
-_recent_diffs: OrderedDict[tuple[str, str], DiffView] = OrderedDict()
+_recent_diffs: OrderedDict[tuple[str, str, bool], DiffView] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def compare(old: Revision, new: Revision) -> DiffView:
+def compare(old: Revision, new: Revision, *, reading: bool = False) -> DiffView:
     """`compare_texts` of two revisions; the last RECENT_DIFFS pairs are kept (revisions never change)."""
-    key = (old.content_hash, new.content_hash)
+    key = (old.content_hash, new.content_hash, reading)
     with _recent_lock:
         view = _recent_diffs.get(key)
         if view is not None:
             _recent_diffs.move_to_end(key)
             return view
-    view = compare_texts(old.text, new.text)
+    view = compare_texts(old.text, new.text, reading=reading)
     with _recent_lock:
         _recent_diffs[key] = view
         while len(_recent_diffs) > RECENT_DIFFS:
