@@ -166,10 +166,14 @@ class RevisionChoice:
     note: str | None = None
 
 
-def _revisions_hint(latest: int) -> str:
-    if latest == 1:
-        return _("This standard has only revision 1.")
-    return _("Choose revisions from 1 to %(latest)s.", latest=latest)
+def _with_hint(problem: str, latest: int) -> str:
+    """The problem, then which revisions there are (no space after a Chinese full stop)."""
+    hint = (
+        _("This standard has only revision 1.")
+        if latest == 1
+        else _("Choose revisions from 1 to %(latest)s.", latest=latest)
+    )
+    return problem + ("" if problem.endswith("。") else " ") + hint
 
 
 def revision_choice(args: Mapping[str, str], latest: int) -> RevisionChoice:
@@ -181,22 +185,19 @@ def revision_choice(args: Mapping[str, str], latest: int) -> RevisionChoice:
             continue
         value = args[name].strip()
         if not value:
-            return RevisionChoice(
-                problem=_("No revision number was given.") + " " + _revisions_hint(latest), status=400
-            )
+            return RevisionChoice(problem=_with_hint(_("No revision number was given."), latest), status=400)
         if not (value.isascii() and value.isdigit()):
             return RevisionChoice(
-                problem=_("“%(value)s” is not a revision number.", value=value[:40])
-                + " "
-                + _revisions_hint(latest),
+                problem=_with_hint(_("“%(value)s” is not a revision number.", value=value[:40]), latest),
                 status=400,
             )
         number = int(value) if len(value) <= 9 else 0  # no standard has a billion revisions
         if not 1 <= number <= latest:
             return RevisionChoice(
-                problem=_("This standard has no revision %(number)s.", number=value.lstrip("0")[:40] or "0")
-                + " "
-                + _revisions_hint(latest),
+                problem=_with_hint(
+                    _("This standard has no revision %(number)s.", number=value.lstrip("0")[:40] or "0"),
+                    latest,
+                ),
                 status=404,
             )
         chosen[name] = number

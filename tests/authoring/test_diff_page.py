@@ -102,3 +102,11 @@ def test_a_member_who_may_not_edit_has_no_edit_tab(app, login, revised_standard,
     page = _diff(browser, revised_standard).get_data(as_text=True)
     assert "<ins>" in page  # the member does see the diff
     assert f'href="/standards/{revised_standard.id}/edit"' not in page
+
+
+def test_the_message_is_in_the_readers_language(client, revised_standard):
+    client.post("/language", data={"locale": "en"})
+    response = _diff(client, revised_standard, "old=abc")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "“abc” is not a revision number. Choose revisions from 1 to 2." in page
