@@ -17,6 +17,7 @@ from pathlib import Path
 from authoring.document.diff import DocumentDiff, SectionDiff, diff_documents
 from authoring.document.diffing.labels import hunk_title, labels, printed_numbers
 from authoring.document.diffing.layout import Paragraph, Runs, Table, layout
+from authoring.document.diffing.reading import gap
 from authoring.document.diffing.render_reading import hunk_status, render_reading_page
 from authoring.document.diffing.textdiff import DELETE, INSERT
 from authoring.document.tree import Document
@@ -28,7 +29,6 @@ from exports.ooxml import el, mm_twips, sub, to_xml, xml_text
 from exports.styles import PAGE
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_GAP = "\u3000"
 #: the Word paragraph style of each paragraph role of the layout
 _DOCX_STYLES = {"text": "BodyText", "caption": "TableCaption", "note": "Note"}
 
@@ -114,7 +114,7 @@ def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime)
     blocks = [pa.div([pa.para(pa.text(_title(new)))], custom_style="Standard Title")]
     for hunk in diff.hunks:
         number, title, suffix = _heading(hunk, words)
-        prefix = (("=", f"{number}{_GAP if title else ''}"),) if number else ()
+        prefix = (("=", f"{number}{gap(diff.language) if title else ''}"),) if number else ()
         blocks.append(
             pa.raw_block("openxml", tracker.paragraph((*prefix, *title, ("=", suffix)), "Heading2"))
         )
@@ -166,7 +166,7 @@ def redline_typst(diff: DocumentDiff, new: Document) -> str:
     ]
     for hunk in diff.hunks:
         number, title, suffix = _heading(hunk, words)
-        prefix = (("=", f"{number}{_GAP if title else ''}"),) if number else ()
+        prefix = (("=", f"{number}{gap(diff.language) if title else ''}"),) if number else ()
         heading = _typst_runs((*prefix, *title, ("=", suffix)))
         lines.append(f'#block(above: 1.4em, below: 0.8em, text(font: ("Noto Sans CJK SC",))[{heading}])')
         for item in layout(hunk).body:

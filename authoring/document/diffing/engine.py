@@ -86,10 +86,17 @@ def diff_documents(old: Document, new: Document, *, reading: bool = False) -> Do
         hunks=tuple(ordered),
         stats=DiffStats(chars_inserted=inserted, chars_deleted=removed, touched=touched),
         language=new.language,
-        old_title=old.meta.title_zh or old.meta.title_en or "",
-        new_title=new.meta.title_zh or new.meta.title_en or "",
+        old_title=_title(old),
+        new_title=_title(new),
         document_ops=document_ops,
     )
+
+
+def _title(document: Document) -> str:
+    """The standard's name in its own language (the Chinese one when an English text has none)."""
+    meta = document.meta
+    names = (meta.title_en, meta.title_zh) if document.language == "en" else (meta.title_zh, meta.title_en)
+    return next((name for name in names if name), "")
 
 
 def own_text(section: Section, source: str | None = None) -> str:

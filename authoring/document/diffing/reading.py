@@ -31,7 +31,8 @@ MARKERS = HEADER_ROW + BODY_ROW + CAPTION + NOTE + TERM
 #: between the cells of a table row
 CELL = "\t"
 
-_GAP = "\u3000"  # GB/T 1.1 puts an ideographic space between a number or label and its text
+#: between a number or label and its text: an ideographic space in Chinese (GB/T 1.1), an em space in English
+_GAPS = {"zh": "\u3000", "en": "\u2003"}
 _FORGED = re.compile(f"[{MARKERS}\t]")
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 #: a soft line break of the source: nothing between Chinese characters, a space elsewhere
@@ -81,6 +82,11 @@ _COVER_FIELDS = {
 
 def _lang(language: str) -> str:
     return "en" if language == "en" else "zh"
+
+
+def gap(language: str) -> str:
+    """What separates a number or a label from its text in `language`."""
+    return _GAPS[_lang(language)]
 
 
 def _clean(text: str) -> str:
@@ -146,10 +152,10 @@ def _title_line(section: Section, lang: str) -> str:
     title = _clean(section.title)
     if section.kind is SectionKind.TERM:
         english = _clean(section.attrs.get("en", ""))
-        return f"{title}{_GAP}{english}" if english else title
+        return f"{title}{gap(lang)}{english}" if english else title
     if section.kind is SectionKind.ANNEX:
         status = annex_status_text(section.annex_status, lang)
-        return f"{status}{_GAP}{title}" if status and title else status or title
+        return f"{status}{gap(lang)}{title}" if status and title else status or title
     return title
 
 
@@ -167,17 +173,17 @@ def _block_lines(block: Block, labels: dict[str, str], lang: str) -> Iterator[st
         yield from _list_lines(block, labels, lang)
         return
     if kind is BlockKind.TABLE:
-        yield from _table_lines(block, labels)
+        yield from _table_lines(block, labels, lang)
         return
     if kind is BlockKind.FIGURE:
         caption = _clean(block.caption or "")
-        yield f"{CAPTION}{block.label or ''}{_GAP if caption else ''}{caption}"
+        yield f"{CAPTION}{block.label or ''}{gap(lang) if caption else ''}{caption}"
         return
     if kind is BlockKind.FORMULA:
-        yield f"{_clean(block.src or '')}{_GAP}{block.number or ''}"
+        yield f"{_clean(block.src or '')}{gap(lang)}{block.number or ''}"
         return
     if kind is BlockKind.FOOTNOTE:
-        yield f"{NOTE}{(block.id or '').removeprefix('fn-')}){_GAP}{_clean(block.text)}"
+        yield f"{NOTE}{(block.id or '').removeprefix('fn-')}){gap(lang)}{_clean(block.text)}"
         return
     if kind is BlockKind.CODE:
         yield from (_FORGED.sub(" ", line) for line in block.text.rstrip("\n").split("\n"))
@@ -200,8 +206,9 @@ def _list_lines(block: Block, labels: dict[str, str], lang: str, depth: int = 0)
             marker = dash
         own = [_clean(plain_text(markdown, line, labels, None)) for line, markdown in item.segments]
         own = [text for text in own if text] or [""]
-        yield f"{_GAP * depth}{marker}{_GAP}{own[0]}"
-        yield from (f"{_GAP * (depth + 1)}{text}" for text in own[1:])
+        space = gap(lang)
+        yield f"{space * depth}{marker}{space}{own[0]}"
+        yield from (f"{space * (depth + 1)}{text}" for text in own[1:])
         if item.items:
             nested = Block(
                 kind=BlockKind.LIST, line=item.line, end_line=item.end_line, text="", items=item.items
@@ -209,10 +216,10 @@ def _list_lines(block: Block, labels: dict[str, str], lang: str, depth: int = 0)
             yield from _list_lines(nested, labels, lang, depth + 1)
 
 
-def _table_lines(block: Block, labels: dict[str, str]) -> Iterator[str]:
+def _table_lines(block: Block, labels: dict[str, str], lang: str) -> Iterator[str]:
     caption = _clean(block.caption or "")
     if block.label or caption:
-        yield f"{CAPTION}{block.label or ''}{_GAP if caption else ''}{caption}"
+        yield f"{CAPTION}{block.label or ''}{gap(lang) if caption else ''}{caption}"
     for header, cells in _rows(block):
         texts = [_clean(plain_text(content, 0, labels, None)) for content in cells]
         yield (HEADER_ROW if header else BODY_ROW) + CELL.join(texts)

@@ -137,3 +137,13 @@ def test_the_reading_page_escapes_the_standards_text():
     new = BODY.replace("服务机构应配备服务人员。", '服务机构应<img src=x onerror="alert(1)">配备人员。')
     page = render_reading_page(diff_documents(doc(BODY), doc(new), reading=True))
     assert "<img" not in page and "&lt;img" in page
+
+
+def test_english_labels_are_set_apart_by_an_em_space():
+    old = "# Scope {#scope}\n\nSee [](#t-a).\n\nTable: Data elements {#t-a}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    new = old.replace("| 1 | 2 |", "| 1 | 3 |")
+    diff = diff_documents(doc(old, language="en"), doc(new, language="en"), reading=True)
+    laid = layout(diff.hunk("scope"))
+    assert laid.body[0].runs == (("=", "See Table 1."),)
+    assert laid.body[1].runs == (("=", "Table 1\u2003Data elements"),)
+    assert diff.new_title == "测试标准"  # the cover has no English title: the Chinese one stands in
