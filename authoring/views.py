@@ -29,6 +29,7 @@ from authoring.permissions import (
     load_standard,
     load_standard_to_edit,
 )
+from authoring.revision_query import revision_choice
 from extensions import db
 
 bp = Blueprint("authoring", __name__)
@@ -195,7 +196,7 @@ def diff_page(standard_id: int) -> ResponseReturnValue:
         "may_edit": can_edit_standard(current_user, standard),
         "mode": "source" if request.args.get("view") == "source" else "reading",
     }
-    choice = history.revision_choice(request.args, latest)
+    choice = revision_choice(request.args, latest)
     if choice.problem is not None:
         return render_template("authoring/diff.html", problem=choice.problem, **page), choice.status
     old, new = load_revision(standard, choice.old), load_revision(standard, choice.new)
