@@ -18,7 +18,10 @@ from typing import Any
 
 from authoring.analysis import Analysis
 from authoring.document import Document, parse
-from authoring.document.diff import diff_documents, diff_text
+from authoring.document.diff import SectionDiff, diff_documents, diff_text
+from authoring.document.diffing.labels import labels as diff_words
+from authoring.document.diffing.labels import printed_numbers
+from authoring.document.diffing.layout import Paragraph, layout
 from authoring.models import RenderCache, Revision
 from authoring.operations import Conflict
 
@@ -156,6 +159,22 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class ReadingRow:
+    header: bool
+    status: str  #: "=" kept (its cells may have changes), "+" added, "-" deleted
+    cells: list[list[Piece]]
+
+
+@dataclass(frozen=True)
+class ReadingBlock:
+    """A printed paragraph (role "text", "caption", "note") or a table (role "table", with rows)."""
+
+    role: str
+    pieces: list[Piece] = field(default_factory=list)
+    rows: list[ReadingRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class HunkView:
     id: str | None
     kind: str
@@ -169,11 +188,17 @@ class HunkView:
     inline: list[Piece]
     old_side: list[Piece]
     new_side: list[Piece]
+    #: the reading view: the number as printed ("4.5 → 5.4", "附录A"), the title line and the body
+    printed_number: str = ""
+    reading_title: list[Piece] = field(default_factory=list)
+    reading: list[ReadingBlock] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class DiffView:
     hunks: list[HunkView]
+    #: "reading" (the printed text, for reviewers) or "source" (the Markdown, for drafters)
+    mode: str = "source"
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -206,13 +231,43 @@ def _label(doc: Document, section_id: str | None) -> str | None:
     return doc.labels.get(section_id) or section_id
 
 
-def compare_texts(old_text: str, new_text: str) -> DiffView:
-    """The clause-level summary and text changes from `old_text` to `new_text` (core diff)."""
+def _reading_blocks(hunk: SectionDiff) -> tuple[list[Piece], list[ReadingBlock]]:
+    """The hunk as printed (core layout): its title line, and paragraphs and tables with long
+    unchanged paragraphs shortened; tables are shown whole, each cell with its own changes."""
+    laid = layout(hunk)
+    blocks: list[ReadingBlock] = []
+    for item in laid.body:
+        if isinstance(item, Paragraph):
+            text = "".join(text for _, text in item.runs)
+            if not item.changed and len(text) > ELIDE_OVER:
+                pieces = [Piece("=", text[:ELIDE_KEEP]), Piece("=", " … ", elided=True)]
+            else:
+                pieces = _elide(item.runs)
+            blocks.append(ReadingBlock(item.role, pieces))
+        else:
+            rows = [
+                ReadingRow(
+                    row.header, row.status, [[Piece(op, text) for op, text in cell] for cell in row.cells]
+                )
+                for row in item.rows
+            ]
+            blocks.append(ReadingBlock("table", rows=rows))
+    return [Piece(op, text) for op, text in laid.title], blocks
+
+
+def compare_texts(old_text: str, new_text: str, *, reading: bool = False) -> DiffView:
+    """The clause-level summary and text changes from `old_text` to `new_text` (core diff).
+
+    With `reading`, the printed texts are compared and each hunk carries its reading view (numbers,
+    labels, tables as tables) instead of source pieces.
+    """
     old_doc, new_doc = parse(old_text), parse(new_text)
-    result = diff_documents(old_doc, new_doc)
+    result = diff_documents(old_doc, new_doc, reading=reading)
+    words = diff_words(result.language)
     hunks = []
     for hunk in result.hunks:
-        pieces = _elide(hunk.ops)
+        pieces = [] if reading else _elide(hunk.ops)
+        title, blocks = _reading_blocks(hunk) if reading else ([], [])
         hunks.append(
             HunkView(
                 id=hunk.id,
@@ -228,10 +283,14 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
                 inline=pieces,
                 old_side=[p for p in pieces if p.op != "+"],
                 new_side=[p for p in pieces if p.op != "-"],
+                printed_number=printed_numbers(hunk, words),
+                reading_title=title,
+                reading=blocks,
             )
         )
     return DiffView(
         hunks=hunks,
+        mode="reading" if reading else "source",
         changed=result.changed,
         added=result.added,
         deleted=result.deleted,
@@ -244,19 +303,19 @@ def compare_texts(old_text: str, new_text: str) -> DiffView:
 #: how many diffs `compare` remembers per process: a 300 KB pair takes ~0.4 s to compare, and
 #: the diff page of a published standard is open to anyone
 RECENT_DIFFS = 16
-_recent_diffs: OrderedDict[tuple[str, str], DiffView] = OrderedDict()
+_recent_diffs: OrderedDict[tuple[str, str, bool], DiffView] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def compare(old: Revision, new: Revision) -> DiffView:
+def compare(old: Revision, new: Revision, *, reading: bool = False) -> DiffView:
     """`compare_texts` of two revisions; the last RECENT_DIFFS pairs are kept (revisions never change)."""
-    key = (old.content_hash, new.content_hash)
+    key = (old.content_hash, new.content_hash, reading)
     with _recent_lock:
         view = _recent_diffs.get(key)
         if view is not None:
             _recent_diffs.move_to_end(key)
             return view
-    view = compare_texts(old.text, new.text)
+    view = compare_texts(old.text, new.text, reading=reading)
     with _recent_lock:
         _recent_diffs[key] = view
         while len(_recent_diffs) > RECENT_DIFFS:

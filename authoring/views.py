@@ -30,6 +30,7 @@ from authoring.permissions import (
     load_standard,
     load_standard_to_edit,
 )
+from authoring.revision_query import revision_choice
 from extensions import db
 
 bp = Blueprint("authoring", __name__)
@@ -188,16 +189,25 @@ def history_page(standard_id: int) -> ResponseReturnValue:
 
 @bp.get("/standards/<int:standard_id>/diff")
 def diff_page(standard_id: int) -> ResponseReturnValue:
+    """Two revisions compared: as printed (the reading view, for reviewers) or as Markdown (`view=source`).
+
+    A revision number that is not a number is a 400 and one the standard does not have a 404, each
+    shown on this page with the message and the revision choice, so the reader picks again.
+    """
     standard = load_standard(standard_id, current_user)
     latest = standard.latest_number
-    old_number = request.args.get("old", type=int) or max(latest - 1, 1)
-    new_number = request.args.get("new", type=int) or latest
-    old, new = load_revision(standard, old_number), load_revision(standard, new_number)
-    view = history.compare(old, new)
-    numbers = list(range(latest, 0, -1))
-    return render_template(
-        "authoring/diff.html", standard=standard, old=old, new=new, view=view, numbers=numbers
-    )
+    page = {
+        "standard": standard,
+        "numbers": list(range(latest, 0, -1)),
+        "may_edit": can_edit_standard(current_user, standard),
+        "mode": "source" if request.args.get("view") == "source" else "reading",
+    }
+    choice = revision_choice(request.args, latest)
+    if choice.problem is not None:
+        return render_template("authoring/diff.html", problem=choice.problem, **page), choice.status
+    old, new = load_revision(standard, choice.old), load_revision(standard, choice.new)
+    view = history.compare(old, new, reading=page["mode"] == "reading")
+    return render_template("authoring/diff.html", old=old, new=new, view=view, note=choice.note, **page)
 
 
 @bp.post("/standards/<int:standard_id>/revisions/<int:number>/restore")

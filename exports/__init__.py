@@ -12,4 +12,4 @@ command line (cli.py).
 """
 
 #: changes whenever an export's layout or content rules change: part of the web app's cache key
-TEMPLATE_VERSION = "2026.11-2"
+TEMPLATE_VERSION = "2026.12-1"

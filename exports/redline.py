@@ -1,27 +1,36 @@
-"""Redlines between two revisions, from the core's clause-level diff (authoring.document.diff).
+"""Redlines between two revisions for reviewers: the standard as printed, with its changes marked.
 
-The diff engine (fast-diff-match-patch underneath) compares each section's own Markdown by id; we only
-present its hunks: in Word as real tracked changes (w:ins / w:del with author and date, deleted text in
-w:delText) so reviewers accept or reject them in the review pane; in HTML with the core's diff page; in
-PDF through Typst with insertions underlined and deletions struck through.
+The core compares each clause's printed text by id (`diff_documents(..., reading=True)`: numbers
+and labels, captions, notes, tables as rows of cells, the cover as fields; never Markdown or YAML) and
+lays each hunk out as a title line, paragraphs and tables (`diffing.layout`). We only present that:
+in Word as real tracked changes (w:ins / w:del with author and date, deleted text in w:delText, whole
+rows as inserted or deleted rows) so reviewers accept or reject them in the review pane; in HTML with
+the core's reading page; in PDF through Typst with insertions underlined and deletions struck through.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from authoring.document.diff import DocumentDiff, SectionDiff, Status, diff_documents
+from authoring.document.diff import DocumentDiff, SectionDiff, diff_documents
+from authoring.document.diffing.labels import hunk_title, labels, printed_numbers
+from authoring.document.diffing.layout import Paragraph, Runs, Table, layout
+from authoring.document.diffing.reading import gap
+from authoring.document.diffing.render_reading import hunk_status, render_reading_page
+from authoring.document.diffing.textdiff import DELETE, INSERT
 from authoring.document.tree import Document
 from exports import pandoc_ast as pa
 from exports.blocks import typst_string
 from exports.context import ExportWarning
 from exports.docx import run_docx_pandoc
-from exports.ooxml import el, sub, to_xml, xml_text
+from exports.ooxml import el, mm_twips, sub, to_xml, xml_text
+from exports.styles import PAGE
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: the Word paragraph style of each paragraph role of the layout
+_DOCX_STYLES = {"text": "BodyText", "caption": "TableCaption", "note": "Note"}
 
 
 def _title(doc: Document) -> str:
@@ -30,42 +39,12 @@ def _title(doc: Document) -> str:
     return f"{name or ''}　修订对照" if zh else f"{name or ''}: changes"
 
 
-_EMPTY_REF = re.compile(r"\[\]\(#([\w-]+)\)")
-_TEXT_REF = re.compile(r"\[([^\]\n]+)\]\(#[\w-]+\)")
-_ATTRS = re.compile(r"[ \t]*\{(?:[#.]|[\w-]+=)[^{}\n]*\}")
-_FENCES = {"::: note": ("注：", "NOTE"), "::: example": ("示例：", "EXAMPLE"), ":::": ("", "")}
-
-
-def _display(text: str, labels: dict[str, str]) -> str:
-    """What the reader sees instead of the Markdown: references as labels, no `{#id}` attributes.
-
-    Applied to each piece of a hunk; a reference cut in two by the diff keeps its source form."""
-    text = _EMPTY_REF.sub(lambda m: labels.get(m.group(1), m.group(0)), text)
-    text = _TEXT_REF.sub(lambda m: m.group(1), text)
-    return _ATTRS.sub("", text)
-
-
-def _paragraphs(
-    ops: list[tuple[str, str]], labels: dict[str, str], zh: bool = True
-) -> list[list[tuple[str, str]]]:
-    """Split ops at line breaks into paragraphs, each a list of (op, text) runs, shown as printed."""
-    paragraphs: list[list[tuple[str, str]]] = [[]]
-    for op, text in ops:
-        for index, piece in enumerate(text.split("\n")):
-            if index:
-                paragraphs.append([])
-            fence = _FENCES.get(piece.strip())
-            if fence is not None:
-                piece = fence[0 if zh else 1]
-            piece = _display(piece, labels)
-            if piece:
-                paragraphs[-1].append((op, piece))
-    return [p for p in paragraphs if any(t.strip() for _, t in p)]
-
-
-def _labels(old: Document, new: Document) -> dict[str, str]:
-    """Labels of both revisions, the new one winning (a deleted target keeps its old label)."""
-    return {**old.labels, **new.labels}
+def _heading(hunk: SectionDiff, words: dict[str, str]) -> tuple[str, Runs, str]:
+    """(number, the title's runs, "（修改）"): what a hunk's heading prints."""
+    laid_title = layout(hunk).title
+    number = printed_numbers(hunk, words)
+    title: Runs = laid_title or ((("=", hunk_title(hunk, words)),) if not number else ())
+    return number, title, words["status-suffix"].format(hunk_status(hunk, words))
 
 
 class _Tracker:
@@ -81,84 +60,136 @@ class _Tracker:
         self.next_id += 1
         return node
 
-    def paragraph(self, runs: list[tuple[str, str]]) -> str:
-        p = el("p")
-        sub(sub(p, "pPr"), "pStyle", val="BodyText")
+    def runs(self, p, runs: Runs) -> None:
+        """Append `runs` to the paragraph `p`, insertions in w:ins and deletions in w:del."""
         for op, text in runs:
             parent = p
-            if op == "+":
-                parent = self.mark("ins")
-                p.append(parent)
-            elif op == "-":
-                parent = self.mark("del")
+            if op in (INSERT, DELETE):
+                parent = self.mark("ins" if op == INSERT else "del")
                 p.append(parent)
             run = sub(parent, "r")
-            t = sub(run, "delText" if op == "-" else "t")
+            t = sub(run, "delText" if op == DELETE else "t")
             t.text = xml_text(text)
             t.set(_XML_SPACE, "preserve")
-        return to_xml(p)
+
+    def paragraph_element(self, runs: Runs, style: str):
+        p = el("p")
+        sub(sub(p, "pPr"), "pStyle", val=style)
+        self.runs(p, runs)
+        return p
+
+    def paragraph(self, runs: Runs, style: str = "BodyText") -> str:
+        return to_xml(self.paragraph_element(runs, style))
+
+    def table(self, table: Table) -> str:
+        """A ruled table, every cell's changes tracked; a row added or deleted whole is tracked as a row."""
+        columns = max(len(row.cells) for row in table.rows)
+        width = mm_twips(PAGE.text_width_mm) // columns
+        tbl = el("tbl")
+        properties = sub(tbl, "tblPr")
+        sub(properties, "tblStyle", val="Table")
+        sub(properties, "tblW", w=0, type="auto")
+        sub(properties, "jc", val="center")
+        grid = sub(tbl, "tblGrid")
+        for _ in range(columns):
+            sub(grid, "gridCol", w=width)
+        for row in table.rows:
+            tr = sub(tbl, "tr")
+            if row.header or row.status in (INSERT, DELETE):
+                row_properties = sub(tr, "trPr")
+                if row.header:
+                    sub(row_properties, "tblHeader")
+                if row.status in (INSERT, DELETE):
+                    row_properties.append(self.mark("ins" if row.status == INSERT else "del"))
+            for runs in (*row.cells, *([()] * (columns - len(row.cells)))):
+                tc = sub(tr, "tc")
+                sub(sub(tc, "tcPr"), "tcW", w=width, type="dxa")
+                tc.append(self.paragraph_element(runs, "Compact"))
+        return to_xml(tbl)
 
 
-def _hunk_heading(hunk: SectionDiff, zh: bool) -> str:
-    status = {
-        Status.ADDED: ("新增", "added"),
-        Status.DELETED: ("删除", "deleted"),
-        Status.CHANGED: ("修改", "changed"),
-        Status.UNCHANGED: ("移动", "moved"),
-    }[hunk.status][0 if zh else 1]
-    return f"{hunk.label}（{status}）" if zh else f"{hunk.label} ({status})"
-
-
-def redline_docx(
-    diff: DocumentDiff, new: Document, author: str, when: datetime, labels: dict[str, str]
-) -> bytes:
+def redline_docx(diff: DocumentDiff, new: Document, author: str, when: datetime) -> bytes:
     tracker = _Tracker(author, when)
-    zh = new.language != "en"
+    words = labels(diff.language)
     blocks = [pa.div([pa.para(pa.text(_title(new)))], custom_style="Standard Title")]
     for hunk in diff.hunks:
-        blocks.append(pa.header(2, pa.text(_hunk_heading(hunk, zh))))
-        blocks.extend(
-            pa.raw_block("openxml", tracker.paragraph(runs))
-            for runs in _paragraphs(list(hunk.ops), labels, zh)
+        number, title, suffix = _heading(hunk, words)
+        prefix = (("=", f"{number}{gap(diff.language) if title else ''}"),) if number else ()
+        blocks.append(
+            pa.raw_block("openxml", tracker.paragraph((*prefix, *title, ("=", suffix)), "Heading2"))
         )
-    ast = pa.document(blocks, {"lang": pa.meta_string("zh-CN" if zh else "en-US")})
+        for item in layout(hunk).body:
+            if isinstance(item, Paragraph):
+                blocks.append(pa.raw_block("openxml", tracker.paragraph(item.runs, _DOCX_STYLES[item.role])))
+            else:
+                blocks.append(pa.raw_block("openxml", tracker.table(item)))
+    ast = pa.document(blocks, {"lang": pa.meta_string("en-US" if diff.language == "en" else "zh-CN")})
     return run_docx_pandoc(ast, new.meta.number or "")
 
 
-def redline_typst(diff: DocumentDiff, new: Document, labels: dict[str, str]) -> str:
-    zh = new.language != "en"
+def _typst_runs(runs: Runs) -> str:
+    """Runs as Typst markup: every text enters as a string literal, changes through #ins / #del."""
+    parts = []
+    for op, text in runs:
+        literal = typst_string(text)
+        parts.append({INSERT: f"#ins({literal})", DELETE: f"#del({literal})"}.get(op, f"#{literal}"))
+    return "".join(parts)
+
+
+def _typst_table(table: Table) -> str:
+    columns = max(len(row.cells) for row in table.rows)
+    cells = []
+    for row in table.rows:
+        fill = {INSERT: 'rgb("#eefaf0")', DELETE: 'rgb("#fdeeee")'}.get(row.status)
+        padded = (*row.cells, *([()] * (columns - len(row.cells))))
+        for runs in padded:
+            body = _typst_runs(runs)
+            body = f"strong[{body}]" if row.header else f"[{body}]"
+            cells.append(f"table.cell(fill: {fill}, {body})" if fill else body)
+    return (
+        f"#align(center, table(columns: {columns}, align: left, stroke: 0.5pt, inset: 4pt,\n  "
+        + ",\n  ".join(cells)
+        + "\n))\n"
+    )
+
+
+def redline_typst(diff: DocumentDiff, new: Document) -> str:
+    words = labels(diff.language)
     lines = [
         '#set page(paper: "a4", margin: (top: 25mm, bottom: 20mm, left: 25mm, right: 20mm), numbering: "1")',
         '#set text(font: ("Noto Serif CJK SC",), size: 10.5pt)',
         "#set par(justify: false, spacing: 0.8em)",
+        "#show table.cell: set par(justify: false)",
         '#let ins(s) = underline(text(fill: rgb("#0645ad"), s))',
         '#let del(s) = strike(text(fill: rgb("#b00020"), s))',
         f'#align(center, text(font: ("Noto Sans CJK SC",), size: 16pt, {typst_string(_title(new))}))',
     ]
     for hunk in diff.hunks:
-        heading = typst_string(_hunk_heading(hunk, zh))
-        lines.append(f'#block(above: 1.2em, text(font: ("Noto Sans CJK SC",), {heading}))')
-        for runs in _paragraphs(list(hunk.ops), labels, zh):
-            parts = []
-            for op, text in runs:
-                literal = typst_string(text)
-                parts.append({"+": f"#ins({literal})", "-": f"#del({literal})"}.get(op, f"#{literal}"))
-            lines.append("".join(parts) + "\n")
+        number, title, suffix = _heading(hunk, words)
+        prefix = (("=", f"{number}{gap(diff.language) if title else ''}"),) if number else ()
+        heading = _typst_runs((*prefix, *title, ("=", suffix)))
+        lines.append(f'#block(above: 1.4em, below: 0.8em, text(font: ("Noto Sans CJK SC",))[{heading}])')
+        for item in layout(hunk).body:
+            if isinstance(item, Table):
+                lines.append(_typst_table(item))
+            elif item.role == "caption":
+                lines.append(f'#align(center, text(font: ("Noto Sans CJK SC",))[{_typst_runs(item.runs)}])\n')
+            elif item.role == "note":
+                lines.append(f"#text(size: 9pt)[{_typst_runs(item.runs)}]\n")
+            else:
+                lines.append(f"#h(2em){_typst_runs(item.runs)}\n")
     return "\n".join(lines)
 
 
 def render_redline(
     old: Document, new: Document, fmt: str, *, author: str = "StandardForge", when: datetime | None = None
 ) -> tuple[bytes, list[ExportWarning]]:
-    diff = diff_documents(old, new)
-    labels = _labels(old, new)
+    diff = diff_documents(old, new, reading=True)
     when = when or datetime.now(UTC)
     if fmt == "docx":
-        return redline_docx(diff, new, author, when, labels), []
+        return redline_docx(diff, new, author, when), []
     if fmt == "html":
-        from authoring.document.diff import render_html_page
-
-        return render_html_page(diff).encode("utf-8"), []
+        return render_reading_page(diff).encode("utf-8"), []
     import typst
 
     from exports.pdf import check_fonts, font_folders
@@ -167,5 +198,5 @@ def render_redline(
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         main = Path(tmp) / "main.typ"
-        main.write_text(redline_typst(diff, new, labels), encoding="utf-8")
+        main.write_text(redline_typst(diff, new), encoding="utf-8")
         return typst.compile(str(main), root=tmp, font_paths=paths, format="pdf"), []

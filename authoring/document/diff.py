@@ -6,6 +6,10 @@
     render_html(diff)     # a fragment for the history page (style: STYLE); render_html_page(diff) for a file
     diff.stats            # characters inserted and deleted, sections touched, for the history list
 
+    diff_documents(old, new, reading=True)  # the printed texts compared: what reviewers read
+    layout(hunk)          # such a hunk as its title line, paragraphs and tables with marked runs
+    render_reading_page(diff)  # the HTML redline
+
 Sections are aligned by id, not by position, so a clause cut and pasted elsewhere is "moved" with its
 own edits still shown. The summary covers every section by id: foreword, introduction, chapters,
 clauses, terms, annexes and bibliography.
@@ -33,8 +37,10 @@ are word level for English and character level for Chinese, after semantic clean
 from __future__ import annotations
 
 from authoring.document.diffing.engine import diff_documents, own_text
+from authoring.document.diffing.layout import ReadingHunk, layout
 from authoring.document.diffing.model import FRONT_MATTER, DiffStats, DocumentDiff, Move, SectionDiff, Status
 from authoring.document.diffing.render_html import STYLE, render_html, render_html_page
+from authoring.document.diffing.render_reading import render_reading_html, render_reading_page
 from authoring.document.diffing.render_text import render_text
 from authoring.document.diffing.textdiff import Ops, diff_text
 
@@ -45,12 +51,16 @@ __all__ = [
     "DocumentDiff",
     "Move",
     "Ops",
+    "ReadingHunk",
     "SectionDiff",
     "Status",
     "diff_documents",
     "diff_text",
+    "layout",
     "own_text",
     "render_html",
     "render_html_page",
+    "render_reading_html",
+    "render_reading_page",
     "render_text",
 ]

@@ -118,3 +118,13 @@ def _save_json(client: Any, standard_id: int, text: str, base: int, message: str
 @pytest.fixture
 def save_json() -> Callable[..., Any]:
     return _save_json
+
+
+@pytest.fixture
+def revised_standard(client, login, make_standard, drafter, community_care, community_care_v2, clock):
+    """The demo standard with community-care-v2 saved as revision 2, and the drafter logged in."""
+    standard = make_standard(community_care)
+    operations.save_revision(standard, drafter, community_care_v2, "送审稿", 1, now=clock.tick())
+    _db.session.commit()
+    login(client, drafter)
+    return standard

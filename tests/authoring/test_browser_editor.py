@@ -165,14 +165,20 @@ def test_a_drafters_journey(page: Any, live_server: Any) -> None:
     assert f"{number}" in last.inner_text()
     shot(page, "05-history")
 
-    # the diff of that revision: the added clauses with their numbers
+    # the diff of that revision, as printed: the added clauses under their numbers, and the 编辑 tab
     row.locator("a[href*='/diff']").click()
     page.wait_for_url(re.compile(r".*/diff\?old=\d+&new=\d+"))
     summary = page.locator(".diff-summary tr", has_text="持续改进记录")
     assert "8.4" in summary.inner_text()
     assert page.locator(".diff-summary .status-added").count() >= 2
-    assert page.locator(".hunk ins").count() >= 1
+    heading = page.locator(".diff-reading .reading-heading", has_text="持续改进记录")
+    assert heading.inner_text().startswith("8.4") and heading.locator("ins").count() == 1
+    assert page.locator(".standard-head .tabs a[href$='/edit']").is_visible()
     shot(page, "06-diff")
+    # the Markdown source is one click away for the drafter
+    page.click(".diff-views a[href*='view=source']")
+    page.wait_for_url(re.compile(r".*view=source"))
+    assert page.locator(".diff-text.inline ins").count() >= 1
     page.click("details.diff-mode:nth-of-type(2) > summary")
     shot(page, "07-diff-side-by-side")
 
@@ -184,6 +190,25 @@ def test_a_drafters_journey(page: Any, live_server: Any) -> None:
     assert restored_number == number + 1
     assert restored_text == latest_text_of(live_server, standard_id, start_revision)
     shot(page, "08-restored")
+
+
+def test_a_reviewer_reads_the_review_draft_changes_as_the_standard_prints_them(
+    page: Any, live_server: Any
+) -> None:
+    standard_id = demo_standard_id(live_server)
+    log_in(page, live_server, "member1@demo.test")
+    page.goto(f"{live_server.url}/standards/{standard_id}/diff?old=1&new=2")
+    reading = page.locator(".diff-reading")
+    text = reading.inner_text()
+    for syntax in ("[](#", "{.", "{en=", "|---", "Table:", "title:", "number:"):
+        assert syntax not in text, syntax
+    table = reading.locator(".reading-table", has_text="服务类别")
+    assert table.is_visible() and table.locator("del", has_text="代办").count() == 1
+    assert reading.locator(".reading-caption", has_text="表2").is_visible()
+    assert reading.locator(".reading-heading", has_text="服务协议").inner_text().startswith("4.5 → 5.4")
+    assert page.locator(".standard-head .tabs a[href$='/edit']").count() == 0  # a member edits nothing
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "09-diff-reading.png"), full_page=True)
 
 
 def latest_text_of(server: Any, standard_id: int, number: int) -> str:

@@ -109,6 +109,10 @@ def test_redline_docx_between_two_revisions_has_tracked_changes(drafter_client, 
     assert "第 1 版 → 第 2 版" in job["label"]
     body = zipfile.ZipFile(io.BytesIO(drafter_client.get(job["download_url"]).data)).read("word/document.xml")
     assert b"<w:ins " in body and b"<w:del " in body
+    # what the reviewer reads is the printed standard: tables as tables, the cover as fields
+    text = body.decode()
+    assert "<w:tbl>" in text and "表2　社区居家养老服务项目" in text and "文稿阶段：" in text
+    assert not any(syntax in text for syntax in ("|---", "Table:", "title:", "[](#", "{."))
 
 
 def test_a_draft_without_a_number_is_named_after_its_title_and_revision(drafter_client, szyl, make_org):

@@ -117,6 +117,16 @@ SECT = [
     "printerSettings",
     "sectPrChange",
 ]
+#: CT_TblPr, and CT_TrPr (its base properties, then the tracked insertion or deletion of the row)
+TBLPR = [
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+    "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+    "tblCaption", "tblDescription", "tblPrChange",
+]  # fmt: skip
+TRPR = [
+    "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+    "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange",
+]  # fmt: skip
 STYLE = [
     "name",
     "aliases",
@@ -168,5 +178,6 @@ def test_property_elements_follow_the_schema_order(kind):
         root = etree.fromstring(archive.read(name))
         problems += _out_of_order(root, "pPr", PPR) + _out_of_order(root, "sectPr", SECT)
         problems += _out_of_order(root, "style", STYLE)
+        problems += _out_of_order(root, "tblPr", TBLPR) + _out_of_order(root, "trPr", TRPR)
         problems += [p for p in _out_of_order(root, "rPr", RPR) if "rPr" in p]
     assert not problems, problems[:10]

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from authoring.document.diffing.model import FRONT_MATTER, DiffStats, DocumentDiff, Move, SectionDiff, Status
+from authoring.document.diffing.reading import cover_text, preamble_text, reading_text
 from authoring.document.diffing.textdiff import DELETE, INSERT, Ops, counts, diff_text
 from authoring.document.tree import Document, Section
 
@@ -31,21 +32,31 @@ class _Entry:
     raw: str
     #: characters in the section and everything below it: moving a big part counts more than a small one
     weight: int = 0
+    #: the revision's labels and language when the printed text is compared (`reading`), else None
+    printed: tuple[dict[str, str], str] | None = None
     _text: str | None = None
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = own_text(self.section, source=self.raw)
+            if self.printed is None:
+                self._text = own_text(self.section, source=self.raw)
+            else:
+                self._text = reading_text(self.section, *self.printed)
         return self._text
 
     def same_text(self, other: _Entry) -> bool:
-        return self.raw == other.raw or self.text == other.text
+        # equal sources print the same words, except where a reference's label changed with it
+        return (self.printed is None and self.raw == other.raw) or self.text == other.text
 
 
-def diff_documents(old: Document, new: Document) -> DocumentDiff:
-    """The clause-level summary and the text changes from `old` to `new` (spec §4)."""
-    old_entries, new_entries = _index(old), _index(new)
+def diff_documents(old: Document, new: Document, *, reading: bool = False) -> DocumentDiff:
+    """The clause-level summary and the text changes from `old` to `new` (spec §4).
+
+    With `reading`, each section's printed text (numbers, labels, captions, tables as rows, cover as
+    fields; see `diffing.reading`) is compared instead of its Markdown: the view a reviewer reads.
+    """
+    old_entries, new_entries = _index(old, reading), _index(new, reading)
     moves = _moves(old_entries, new_entries)
     hunks: dict[Key, SectionDiff] = {}
     for key, entry in new_entries.items():
@@ -65,7 +76,7 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
     }
     ordered = _reading_order(list(old_entries), list(new_entries), hunks, deleted)
 
-    front = _front_matter_hunk(old, new)
+    front = _front_matter_hunk(old, new, reading)
     if front is not None:
         ordered.insert(0, front)
     document_ops = diff_text(old.source, new.source)
@@ -75,10 +86,17 @@ def diff_documents(old: Document, new: Document) -> DocumentDiff:
         hunks=tuple(ordered),
         stats=DiffStats(chars_inserted=inserted, chars_deleted=removed, touched=touched),
         language=new.language,
-        old_title=old.meta.title_zh or old.meta.title_en or "",
-        new_title=new.meta.title_zh or new.meta.title_en or "",
+        old_title=_title(old),
+        new_title=_title(new),
         document_ops=document_ops,
     )
+
+
+def _title(document: Document) -> str:
+    """The standard's name in its own language (the Chinese one when an English text has none)."""
+    meta = document.meta
+    names = (meta.title_en, meta.title_zh) if document.language == "en" else (meta.title_zh, meta.title_en)
+    return next((name for name in names if name), "")
 
 
 def own_text(section: Section, source: str | None = None) -> str:
@@ -108,8 +126,9 @@ def _walk(sections: list[Section], parent: Section | None = None) -> Iterator[tu
         yield from _walk(section.children, section)
 
 
-def _index(document: Document) -> dict[Key, _Entry]:
+def _index(document: Document, reading: bool = False) -> dict[Key, _Entry]:
     """Every section by key, in source order."""
+    printed = (document.labels, document.language) if reading else None
     source_lines: list[str] = []
     entries: dict[Key, _Entry] = {}
     seen: dict[str, int] = {}
@@ -122,7 +141,7 @@ def _index(document: Document) -> dict[Key, _Entry]:
             source_lines = source_lines or document.source.splitlines(keepends=True)
             end = section.children[0].line - 1 if section.children else section.end_line
             raw = "".join(source_lines[section.line - 1 : end])
-        entry = _Entry(section, parent.id if parent else None, raw)
+        entry = _Entry(section, parent.id if parent else None, raw, printed=printed)
         entries[(section.id, occurrence)] = by_section[id(section)] = entry
     for entry in reversed(entries.values()):  # children come after their parent: sum bottom-up
         entry.weight = len(entry.raw) + 1 + sum(by_section[id(c)].weight for c in entry.section.children)
@@ -227,9 +246,10 @@ def _reading_order(
     return ordered
 
 
-def _front_matter_hunk(old: Document, new: Document) -> SectionDiff | None:
+def _front_matter_hunk(old: Document, new: Document, reading: bool = False) -> SectionDiff | None:
     """The cover (YAML front matter) and anything before the first heading, compared as one text."""
-    old_front, new_front = _front_matter(old), _front_matter(new)
+    text_of = _printed_front_matter if reading else _front_matter
+    old_front, new_front = text_of(old), text_of(new)
     if old_front == new_front:
         return None
     return SectionDiff(
@@ -249,3 +269,10 @@ def _front_matter(document: Document) -> str:
         return text.rstrip()
     first_line = document.sections[0].line
     return "".join(text.splitlines(keepends=True)[: first_line - 1]).rstrip()
+
+
+def _printed_front_matter(document: Document) -> str:
+    """The cover as readable fields, then the blocks before the first heading as printed."""
+    lines = cover_text(document.meta, document.language)
+    lines += preamble_text(document.preamble, document.labels, document.language)
+    return "\n".join(lines)

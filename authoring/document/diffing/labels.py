@@ -26,6 +26,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "number": "编号",
         "element": "章条",
         "untitled": "（无标题）",
+        "annex": "附录{}",
+        "status-suffix": "（{}）",
     },
     "en": {
         "title": "Comparison of revisions",
@@ -48,6 +50,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "number": "Number",
         "element": "Element",
         "untitled": "(untitled)",
+        "annex": "Annex {}",
+        "status-suffix": " ({})",
     },
 }
 
@@ -69,3 +73,11 @@ def numbers(hunk: SectionDiff) -> str:
     if hunk.old_number and hunk.new_number and hunk.old_number != hunk.new_number:
         return f"{hunk.old_number} → {hunk.new_number}"
     return hunk.new_number or hunk.old_number or ""
+
+
+def printed_numbers(hunk: SectionDiff, words: dict[str, str]) -> str:
+    """`numbers` as a heading prints them: an annex as "附录A" (or "附录A → 附录B"), the rest as is."""
+    shown = numbers(hunk)
+    if hunk.kind != "annex" or not shown:
+        return shown
+    return " → ".join(words["annex"].format(number) for number in shown.split(" → "))
