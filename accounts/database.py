@@ -6,6 +6,15 @@ updates under concurrent writers (PITFALLS.md: 349 of 400 increments lost; a def
 own transaction handling off and emit BEGIN ourselves, so that a unit of work that reads and then
 writes (a vote, a stage change) can ask for `BEGIN IMMEDIATE` and hold the write lock from its first
 read. PostgreSQL needs none of this: there, lock the row you decide on (`SELECT … FOR UPDATE`).
+
+Every other transaction begins deferred, as a read, and takes the write lock at its first write:
+SQLite cannot upgrade a read transaction once another writer has committed since it began (it
+answers "database is locked" at once, whatever the busy timeout: SQLITE_BUSY_SNAPSHOT), and a request
+that loaded `current_user` and then writes (logout, login, the language switch) is exactly such a
+transaction. So the first statement that is not a read ends the read transaction, which wrote
+nothing, and starts `BEGIN IMMEDIATE`, which queues behind the current writer for the busy timeout.
+What was read before stays as read, as under PostgreSQL's READ COMMITTED; a unit that decides on
+what it read calls `begin_immediate` first.
 """
 
 from __future__ import annotations
@@ -24,6 +33,12 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 #: the execution option read by the "begin" listener: "DEFERRED" (default) or "IMMEDIATE"
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+#: the key in a connection's `info` that is True while its transaction holds the write lock
+_HOLDS_WRITE_LOCK = "sqlite_holds_write_lock"
+
+#: the first words of statements that only read: any other statement needs the write lock
+_READ_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
 def utcnow() -> datetime:
@@ -94,7 +109,23 @@ def configure_sqlite_engine(engine: Engine) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode not in ("DEFERRED", "IMMEDIATE"):
             raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        connection.info[_HOLDS_WRITE_LOCK] = True  # the BEGIN itself must pass the listener below
         connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.info[_HOLDS_WRITE_LOCK] = mode == "IMMEDIATE"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(
+        connection: Any, cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        if connection.info.get(_HOLDS_WRITE_LOCK, True) or not connection.in_transaction():
+            return
+        if statement.lstrip()[:8].upper().startswith(_READ_STATEMENTS):
+            return
+        # the read transaction wrote nothing: end it, and queue for the write lock instead of
+        # failing with SQLITE_BUSY_SNAPSHOT when another writer committed since it began
+        cursor.connection.execute("COMMIT")
+        cursor.connection.execute("BEGIN IMMEDIATE")
+        connection.info[_HOLDS_WRITE_LOCK] = True
 
 
 def begin_immediate(session: Session | scoped_session[Session]) -> None:
