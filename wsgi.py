@@ -252,6 +252,7 @@ def _switcher_entries(user: Any) -> list[tuple[Any, str]]:
 def _register_pages(app: Flask) -> None:
     from accounts.forms import LANGUAGES as LANGUAGE_NAMES
     from accounts.forms import ConfirmForm, LanguageForm
+    from accounts.json_errors import json_error, wants_json
     from accounts.permissions import can_manage_members
 
     @app.context_processor
@@ -290,18 +291,24 @@ def _register_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         message = _("The form had expired or did not come from this site. Reload the page and try again.")
+        if wants_json():
+            return json_error(400, message)
         return render_template("errors/error.html", code=400, title=_("Form expired"), message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
         title, message = messages.get(code, (error.name, error.description or ""))
+        if wants_json():
+            return json_error(code, str(message))
         g.error_page = True
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> Any:
         title, message = messages[500]
+        if wants_json():
+            return json_error(500, str(message))
         return render_template("errors/error.html", code=500, title=title, message=message), 500
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.database import utcnow
+from accounts.json_errors import json_error
 from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
 from authoring.figure_views import with_figure_urls
@@ -35,7 +36,7 @@ MAX_BODY_BYTES = operations.MAX_TEXT_BYTES * 2 + 10_000
 
 
 def _json_error(message: str, code: int) -> ResponseReturnValue:
-    return jsonify({"status": "error", "message": message}), code
+    return json_error(code, message)
 
 
 def _wants_json() -> bool:
