@@ -7,6 +7,7 @@ changed characters, and another association's save and a logout failed meanwhile
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 from sqlalchemy import event
@@ -68,3 +69,59 @@ def test_a_save_of_100000_new_characters_over_100000_others_holds_the_lock_brief
     held = committed_at[-1] - locked_at[0]
     assert held < 1.0, f"the save held the write lock {held:.1f} s"
     assert outcome.revision.chars_added >= LARGE * 0.9 and outcome.revision.chars_removed >= LARGE * 0.9
+
+
+TRAINING_OLD = "在岗服务人员每年接受的继续培训宜不少于24学时。"
+TRAINING_NEW = "在岗服务人员每年应接受不少于24学时的继续培训。"
+ARCHIVE_OLD = "服务档案应在服务终止后保存5年以上。"
+ARCHIVE_NEW = "服务档案应在服务终止后保存不少于5年，电子档案应定期备份。"
+
+
+def test_a_save_overtaken_between_its_preparation_and_its_lock_merges_on_the_new_latest(
+    app, make_standard, drafter, secretariat, community_care, clock
+):
+    """Someone saves while this save prepares outside the lock: it prepares again and merges."""
+    standard = make_standard(community_care)
+    base = standard.latest_revision().text
+    standard_id, secretariat_id = standard.id, secretariat.id
+    overtaken: list[int] = []
+    started: list[bool] = []
+
+    def save_theirs_first() -> None:
+        from accounts.models import User
+        from authoring.models import Standard
+
+        with app.app_context():
+            theirs = db.session.get(Standard, standard_id)
+            outcome = operations.save_revision(
+                theirs,
+                db.session.get(User, secretariat_id),
+                base.replace(ARCHIVE_OLD, ARCHIVE_NEW),
+                "档案",
+                1,
+                now=clock.tick(),
+            )
+            db.session.commit()
+            overtaken.append(outcome.revision.number)
+            db.session.remove()
+
+    def before_the_lock(_connection, _cursor, statement, *_args) -> None:
+        if not started and ("BEGIN IMMEDIATE" in statement or "FOR UPDATE" in statement):
+            started.append(True)  # once: their save takes the lock too
+            other = threading.Thread(target=save_theirs_first)
+            other.start()
+            other.join()
+
+    event.listen(db.engine, "before_cursor_execute", before_the_lock)
+    try:
+        outcome = operations.save_revision(
+            standard, drafter, base.replace(TRAINING_OLD, TRAINING_NEW), "培训", 1, now=clock.tick()
+        )
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_the_lock)
+    assert overtaken == [2]
+    assert outcome.status == "merged" and outcome.revision.number == 3
+    assert TRAINING_NEW in outcome.revision.text and ARCHIVE_NEW in outcome.revision.text
+    assert outcome.revision.parent.number == 2
+    assert outcome.revision.touched["changed"] and outcome.revision.chars_added < 100
