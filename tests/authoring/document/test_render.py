@@ -145,7 +145,7 @@ def test_a_figure_of_the_figures_folder_is_an_image(doc_of):
 
 
 ALIGNED_TABLE = (
-    "# 章\n\n表：对齐 {#tab-align}\n\n| 左 | 中 | 右 | 无 |\n|:---|:---:|---:|---|\n| a | b | c | d |\n"
+    "# 章\n\n| 左 | 中 | 右 | 无 |\n|:---|:---:|---:|---|\n| a | b | c | d |\n\nTable: 对齐 {#tbl-align}\n"
 )
 
 
