@@ -28,7 +28,9 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
-#: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked")
+#: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked"): far
+#: longer than any write transaction (a save prepares before the lock and holds it for milliseconds),
+#: so writers queue behind one another instead of failing
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 #: the execution option read by the "begin" listener: "DEFERRED" (default) or "IMMEDIATE"
