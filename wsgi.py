@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, jsonify, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,15 +69,6 @@ def import_hook(path: str) -> Any:
         return getattr(module, attribute)
     except AttributeError:
         raise ConfigError(f"{path} is listed in wsgi.py but {module_name} has no {attribute!r}") from None
-
-
-def wants_json() -> bool:
-    """The request is the API's or a script's (JSON body, /api/ path, or JSON asked for first)."""
-    return (
-        request.is_json
-        or request.path.startswith("/api/")
-        or request.accept_mimetypes.best == "application/json"
-    )
 
 
 def _env_int(name: str) -> int | None:
@@ -280,6 +271,7 @@ def _register_pages(app: Flask) -> None:
     from accounts.dates import show_date, show_datetime
     from accounts.forms import LANGUAGES as LANGUAGE_NAMES
     from accounts.forms import ConfirmForm, LanguageForm
+    from accounts.json_errors import json_error, wants_json
     from accounts.permissions import can_manage_members
 
     @app.context_processor
@@ -321,12 +313,16 @@ def _register_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         message = _("The form had expired or did not come from this site. Reload the page and try again.")
+        if wants_json():
+            return json_error(400, message)
         return render_template("errors/error.html", code=400, title=_("Form expired"), message=message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
         title, message = messages.get(code, (error.name, error.description or ""))
+        if wants_json():
+            return json_error(code, str(message))
         g.error_page = True
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
@@ -335,7 +331,9 @@ def _register_pages(app: Flask) -> None:
         """The one place a verb's refusal becomes an answer: JSON for JSON clients, else a page."""
         db.session.rollback()
         if wants_json():
-            return jsonify(error.as_json()), error.status
+            return json_error(
+                error.status, error.message, code=error.code, reasons=error.reasons, fields=error.fields
+            )
         g.error_page = True
         page = render_template(
             "errors/error.html",
@@ -349,6 +347,8 @@ def _register_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error: Exception) -> Any:
         title, message = messages[500]
+        if wants_json():
+            return json_error(500, str(message))
         return render_template("errors/error.html", code=500, title=title, message=message), 500
 
 

@@ -6,6 +6,15 @@ updates under concurrent writers (PITFALLS.md: 349 of 400 increments lost; a def
 own transaction handling off and emit BEGIN ourselves, so that a unit of work that reads and then
 writes (a vote, a stage change) can ask for `BEGIN IMMEDIATE` and hold the write lock from its first
 read. PostgreSQL needs none of this: there, lock the row you decide on (`SELECT … FOR UPDATE`).
+
+Every other transaction begins deferred, as a read, and takes the write lock at its first write:
+SQLite cannot upgrade a read transaction once another writer has committed since it began (it
+answers "database is locked" at once, whatever the busy timeout: SQLITE_BUSY_SNAPSHOT), and a request
+that loaded `current_user` and then writes (logout, login, the language switch) is exactly such a
+transaction. So the first statement that is not a read ends the read transaction, which wrote
+nothing, and starts `BEGIN IMMEDIATE`, which queues behind the current writer for the busy timeout.
+What was read before stays as read, as under PostgreSQL's READ COMMITTED; a unit that decides on
+what it read calls `begin_immediate` first.
 """
 
 from __future__ import annotations
@@ -19,11 +28,19 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session, object_session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
-#: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked")
+#: milliseconds a SQLite connection waits for a lock before it gives up ("database is locked"): far
+#: longer than any write transaction (a save prepares before the lock and holds it for milliseconds),
+#: so writers queue behind one another instead of failing
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 #: the execution option read by the "begin" listener: "DEFERRED" (default) or "IMMEDIATE"
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+#: the key in a connection's `info` that is True while its transaction holds the write lock
+_HOLDS_WRITE_LOCK = "sqlite_holds_write_lock"
+
+#: the first words of statements that only read: any other statement needs the write lock
+_READ_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
 def utcnow() -> datetime:
@@ -94,25 +111,45 @@ def configure_sqlite_engine(engine: Engine) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode not in ("DEFERRED", "IMMEDIATE"):
             raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        connection.info[_HOLDS_WRITE_LOCK] = True  # the BEGIN itself must pass the listener below
         connection.exec_driver_sql(f"BEGIN {mode}")
+        connection.info[_HOLDS_WRITE_LOCK] = mode == "IMMEDIATE"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(
+        connection: Any, cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        if connection.info.get(_HOLDS_WRITE_LOCK, True) or not connection.in_transaction():
+            return
+        if statement.lstrip()[:8].upper().startswith(_READ_STATEMENTS):
+            return
+        # the read transaction wrote nothing: end it, and queue for the write lock instead of
+        # failing with SQLITE_BUSY_SNAPSHOT when another writer committed since it began
+        cursor.connection.execute("COMMIT")
+        cursor.connection.execute("BEGIN IMMEDIATE")
+        connection.info[_HOLDS_WRITE_LOCK] = True
 
 
 def begin_immediate(session: Session | scoped_session[Session]) -> None:
-    """Start the session's next transaction with `BEGIN IMMEDIATE` on SQLite; nothing elsewhere.
+    """Make the session's transaction hold SQLite's write lock from now until the commit; nothing
+    elsewhere (on PostgreSQL lock the row you decide on: `write_lock`).
 
-    Call it before a unit of work that reads a row and then writes depending on what it read: the
-    write lock is taken at once, so two such units run one after the other instead of one losing
-    its update. A transaction already open (e.g. the one that loaded `current_user`) is committed
-    first, because SQLite cannot upgrade a running transaction. On PostgreSQL it does nothing; use
-    `.with_for_update()` on the row you decide on.
+    Call it before a unit of work that reads a row and then writes depending on what it read: two
+    such units run one after the other instead of one losing its update. It commits nothing: a
+    transaction that already holds the lock (it wrote, or began IMMEDIATE) keeps it; a read
+    transaction, which wrote nothing, is ended and replaced by `BEGIN IMMEDIATE` (SQLite cannot
+    upgrade it), so rows read before are re-read under the lock by whoever decides on them.
     """
     if isinstance(session, scoped_session):  # Flask-SQLAlchemy's db.session
         session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    connection = session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    if connection.info.get(_HOLDS_WRITE_LOCK):
+        return
+    connection.info[_HOLDS_WRITE_LOCK] = True  # these two statements must pass `_before_write`
+    connection.exec_driver_sql("COMMIT")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def write_lock(row: Any) -> None:
@@ -122,8 +159,8 @@ def write_lock(row: Any) -> None:
     secretariat, a vote before the close, a publication number): `BEGIN IMMEDIATE` on SQLite, where
     SQLAlchemy drops FOR UPDATE and the database has one write lock; `SELECT … FOR UPDATE` on the row
     on PostgreSQL, which under READ COMMITTED returns it as the previous holder committed it. Take it
-    before the unit's first write (on SQLite an open read transaction is ended first: see
-    `begin_immediate`), and keep slow work (diffs, renders, typesetting) before it: writers queue here.
+    before the unit decides (`begin_immediate` commits nothing: a verb still only flushes), and keep
+    slow work (diffs, renders, typesetting) before it: writers queue here.
     """
     session = object_session(row)
     if session is None:

@@ -1,8 +1,8 @@
 """The one way an operation says no, and the one shape of a decision with its reasons.
 
 Every package raises `Refused` from its verbs and answers its `can_*` predicates and gates with a
-`Decision`; `wsgi.create_app` turns an uncaught `Refused` into a page or a JSON error in one place
-(`refusal_response`). A view that wants the message beside a form field may catch `Refused` (the one
+`Decision`; `wsgi.create_app` turns an uncaught `Refused` into a page or a JSON error in one place (its
+`Refused` error handler, with `accounts.json_errors.json_error` for JSON clients). A view that wants the message beside a form field may catch `Refused` (the one
 type) and show `message`; nothing catches a package's own class, because there is none.
 """
 
@@ -24,19 +24,6 @@ STATUS: Mapping[str, tuple[int, str]] = {
     "gate": (409, "gate"),
     "invalid": (422, "invalid"),
     "too_large": (413, "too_large"),
-}
-
-#: HTTP status → API error code, for errors that are not refusals (a 400 form, a 429 throttle)
-JSON_ERROR_CODES: Mapping[int, str] = {
-    400: "invalid",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid",
-    429: "rate_limited",
-    500: "server_error",
 }
 
 
@@ -71,15 +58,6 @@ class Refused(Exception):
     @property
     def code(self) -> str:
         return STATUS[self.kind][1]
-
-    def as_json(self) -> dict[str, object]:
-        """The API's error body: `{"error": {"code", "message", "reasons"?, "fields"?}}`."""
-        error: dict[str, object] = {"code": self.code, "message": self.message}
-        if self.reasons:
-            error["reasons"] = list(self.reasons)
-        if self.fields:
-            error["fields"] = dict(self.fields)
-        return {"error": error}
 
 
 @dataclass(frozen=True)

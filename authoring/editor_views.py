@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.database import utcnow
-from accounts.refusals import JSON_ERROR_CODES
+from accounts.json_errors import json_error
 from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
 from authoring.figure_views import with_figure_urls
@@ -36,8 +36,7 @@ MAX_BODY_BYTES = operations.MAX_TEXT_BYTES * 2 + 10_000
 
 
 def _json_error(message: str, code: int) -> ResponseReturnValue:
-    """An error in the API's shape (`{"error": {"code", "message"}}`), as the one handler answers."""
-    return jsonify({"error": {"code": JSON_ERROR_CODES.get(code, "invalid"), "message": message}}), code
+    return json_error(code, message)
 
 
 def _wants_json() -> bool:

@@ -6,16 +6,18 @@ it was based on; when someone else saved meanwhile the two edits are merged thre
 overlap the drafter gets a `Conflict` that carries their text byte for byte. One revision per
 (standard, number) is guaranteed by taking the write lock before the next number is decided
 (`BEGIN IMMEDIATE` on SQLite, `SELECT … FOR UPDATE` on the standard row on PostgreSQL) with the
-unique constraint as the backstop.
+unique constraint as the backstop. Everything slow (parse, render, merge, the character diff, the
+clause digests) is done before the lock, against the latest revision as it was read; under the lock
+a save only checks that nobody saved meanwhile, numbers and inserts (see `_prepare_then_lock`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-import fast_diff_match_patch
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -26,13 +28,18 @@ from authoring import analysis
 from authoring.document import DocumentTooLarge, parse, with_derived_ids
 from authoring.document.merge import merge3
 from authoring.events import record
-from authoring.models import RenderCache, Revision, Stage, Standard, StandardDrafter, content_hash
+from authoring.models import Revision, Stage, Standard, StandardDrafter
 from authoring.permissions import can_create_standard, can_edit_standard
+from authoring.revision_changes import RevisionDraft, draft_revision
 from authoring.skeleton import blank_standard
 from extensions import db
 
 #: the largest text a standard may have, in bytes of UTF-8 (a long standard is 300–400 KB)
 MAX_TEXT_BYTES = 1_000_000
+
+#: how often a save prepares outside the lock when others keep saving first; the last attempt
+#: prepares under the lock, so a save always ends
+PREPARE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,8 @@ def create_standard(
     if text is None:
         text = blank_standard(title_zh=title_zh, title_en=title_en, association=association.name)
     check_size(text)
+    # analysed before the first INSERT takes the write lock
+    draft = draft_revision(with_derived_ids(normalise_newlines(text)), kind, None)
     standard = Standard(
         association=association,
         title_zh=title_zh,
@@ -161,14 +170,7 @@ def create_standard(
     standard.drafter_links = [StandardDrafter(membership=m) for m in drafters if m.org_id == association.id]
     db.session.add(standard)
     db.session.flush()
-    _add_revision(
-        standard,
-        first_author or creator,
-        with_derived_ids(normalise_newlines(text)),
-        "",
-        now=now,
-        kind=kind,
-    )
+    _add_revision(standard, first_author or creator, draft, "", now=now)
     db.session.flush()
     return standard
 
@@ -211,53 +213,44 @@ def _save_revision(
 ) -> SaveOutcome:
     check_size(text)
     submitted = text
-    # the expensive part (parse, lint, render) runs before the lock, so writers queue only briefly
     prepared, parsed = analysis.prepare(normalise_newlines(text))
     prepared_analysis = analysis.cached(prepared, parsed)
     del parsed
 
-    _lock_for_save(standard, author)
-    latest = standard.latest_revision()
-    if latest is None or not 1 <= base_revision_number <= latest.number:
-        raise Refused(
-            "conflict",
-            _(
-                "This save is based on revision %(number)s, which this standard does not have. Reload the editor; your text is kept in this browser.",
-                number=base_revision_number,
-            ),
-        )
-    if base_revision_number == latest.number:
-        if prepared == latest.text:
+    def decide(latest: Revision | None) -> SaveOutcome | RevisionDraft:
+        if latest is None or not 1 <= base_revision_number <= latest.number:
+            raise Refused(
+                "conflict",
+                _(
+                    "This save is based on revision %(number)s, which this standard does not have. Reload the editor; your text is kept in this browser.",
+                    number=base_revision_number,
+                ),
+            )
+        if base_revision_number == latest.number:
+            if prepared == latest.text:
+                return Saved("unchanged", latest, latest.text)
+            return draft_revision(prepared, "saved", latest, prepared_analysis)
+        base = standard.revision(base_revision_number)
+        assert base is not None
+        merge = merge3(base.text, prepared, latest.text)
+        if not merge.clean:
+            return Conflict(
+                base_number=base.number,
+                latest=latest,
+                mine=submitted,
+                merged_text=merge.merged,
+                conflicts=list(merge.conflicts),
+            )
+        merged = with_derived_ids(merge.merged)
+        if merged == latest.text:
             return Saved("unchanged", latest, latest.text)
-        revision = _add_revision(
-            standard, author, prepared, message, now=now, kind="saved", prepared=prepared_analysis
-        )
-        return Saved("saved", revision, prepared)
+        return draft_revision(merged, "merged", latest, prepared_analysis)
 
-    base = standard.revision(base_revision_number)
-    assert base is not None
-    merge = merge3(base.text, prepared, latest.text)
-    if not merge.clean:
-        return Conflict(
-            base_number=base.number,
-            latest=latest,
-            mine=submitted,
-            merged_text=merge.merged,
-            conflicts=list(merge.conflicts),
-        )
-    merged = with_derived_ids(merge.merged)
-    if merged == latest.text:
-        return Saved("unchanged", latest, latest.text)
-    revision = _add_revision(
-        standard,
-        author,
-        merged,
-        message,
-        now=now,
-        kind="merged",
-        prepared=prepared_analysis if merged == prepared else None,
-    )
-    return Saved("merged", revision, merged)
+    decided = _prepare_then_lock(standard, author, decide)
+    if not isinstance(decided, RevisionDraft):
+        return decided
+    revision = _add_revision(standard, author, decided, message, now=now)
+    return Saved("saved" if decided.kind == "saved" else "merged", revision, decided.text)
 
 
 def restore_revision(standard: Standard, author: User, number: int, message: str, *, now: datetime) -> Saved:
@@ -266,13 +259,42 @@ def restore_revision(standard: Standard, author: User, number: int, message: str
     if old is None:
         raise Refused("not_found", _("This standard has no revision %(number)s.", number=number))
     text = old.text
-    _lock_for_save(standard, author)
-    latest = standard.latest_revision()
-    assert latest is not None
-    if latest.text == text:
-        return Saved("unchanged", latest, text)
-    revision = _add_revision(standard, author, text, message, now=now, kind="restored", restored_from=number)
+
+    def decide(latest: Revision | None) -> Saved | RevisionDraft:
+        assert latest is not None
+        if latest.text == text:
+            return Saved("unchanged", latest, text)
+        return draft_revision(text, "restored", latest)
+
+    decided = _prepare_then_lock(standard, author, decide)
+    if not isinstance(decided, RevisionDraft):
+        return decided
+    revision = _add_revision(standard, author, decided, message, now=now, restored_from=number)
     return Saved("saved", revision, text)
+
+
+Decided = TypeVar("Decided")
+
+
+def _prepare_then_lock(
+    standard: Standard, author: User, decide: Callable[[Revision | None], Decided]
+) -> Decided:
+    """`decide` on the latest revision outside the write lock, then take the lock and keep the
+    decision if nobody saved in between; else release the lock and decide again on the new latest.
+
+    `decide` must only read: it runs in a read transaction. After `PREPARE_ATTEMPTS` tries it
+    decides under the lock, so a save that others keep overtaking still ends (its work is bounded:
+    see `revision_changes.character_changes`). On return the lock is held until the commit.
+    """
+    for attempt in range(PREPARE_ATTEMPTS):
+        latest = standard.latest_revision()
+        decided = decide(latest)
+        _lock_for_save(standard, author)
+        if standard.latest_number == (latest.number if latest else 0):
+            return decided
+        if attempt + 1 < PREPARE_ATTEMPTS:
+            db.session.rollback()  # someone saved meanwhile: let them go on, and prepare again
+    return decide(standard.latest_revision())
 
 
 def _lock_for_save(standard: Standard, author: User) -> None:
@@ -289,40 +311,33 @@ def _lock_for_save(standard: Standard, author: User) -> None:
 def _add_revision(
     standard: Standard,
     author: User,
-    text: str,
+    draft: RevisionDraft,
     message: str,
     *,
     now: datetime,
-    kind: str,
-    prepared: RenderCache | analysis.Analysis | None = None,
     restored_from: int | None = None,
 ) -> Revision:
-    """Write revision latest+1 with its cached analysis and what it changed against its parent."""
-    digest = content_hash(text)
-    result = prepared if prepared is not None and prepared.content_hash == digest else analysis.cached(text)
-    if isinstance(result, analysis.Analysis):
-        analysis.store(result)
-    parent = standard.latest_revision()
-    added, removed = _character_changes(parent.text if parent else "", text)
-    parent_digests = _digests_of(parent)
+    """Write `draft` as revision latest+1: only inserts, the draft was computed before the lock."""
+    if isinstance(draft.result, analysis.Analysis):
+        analysis.store(draft.result)
     revision = Revision(
         standard_id=standard.id,
         number=standard.latest_number + 1,
-        text=text,
-        content_hash=digest,
+        text=draft.text,
+        content_hash=draft.result.content_hash,
         author=author,
         created_at=now,
         message=message.strip()[:500],
-        parent=parent,
-        kind=kind,
+        parent=standard.latest_revision(),
+        kind=draft.kind,
         restored_from=restored_from,
-        chars_added=added,
-        chars_removed=removed,
-        touched=touched_clauses(parent_digests, result.clause_digests),
+        chars_added=draft.chars_added,
+        chars_removed=draft.chars_removed,
+        touched=draft.touched,
     )
     db.session.add(revision)
     standard.latest_number = revision.number
-    record(standard, author, kind, now=now, revision=revision.number, note=revision.message)
+    record(standard, author, draft.kind, now=now, revision=revision.number, note=revision.message)
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -334,40 +349,3 @@ def _add_revision(
             ),
         ) from error
     return revision
-
-
-def _digests_of(revision: Revision | None) -> dict[str, Any] | None:
-    if revision is None:
-        return None
-    digests = analysis.stored_digests(revision.content_hash)
-    return digests if digests is not None else analysis.analyse(revision.text).clause_digests
-
-
-def _character_changes(old: str, new: str) -> tuple[int, int]:
-    """Characters inserted and deleted from `old` to `new` (C++ diff-match-patch, no time limit)."""
-    added = removed = 0
-    for op, length in fast_diff_match_patch.diff(old, new, cleanup="Semantic"):
-        if op == "+":
-            added += length
-        elif op == "-":
-            removed += length
-    return added, removed
-
-
-def touched_clauses(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
-    """The ids a revision changed, added, deleted or moved, from the clause digests of both texts.
-
-    A clause is changed when its own source (heading and text, children excluded) differs, moved
-    when its parent differs; a first revision adds everything.
-    """
-    if old is None:
-        return {"changed": [], "added": list(new), "deleted": [], "moved": []}
-    changed = [cid for cid, (own, _parent) in new.items() if cid in old and old[cid][0] != own]
-    added = [cid for cid in new if cid not in old]
-    deleted = [cid for cid in old if cid not in new]
-    moved = [
-        {"id": cid, "from_parent": old[cid][1], "to_parent": parent}
-        for cid, (_own, parent) in new.items()
-        if cid in old and old[cid][1] != parent
-    ]
-    return {"changed": changed, "added": added, "deleted": deleted, "moved": moved}

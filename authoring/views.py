@@ -141,7 +141,7 @@ def revision_source(standard_id: int, number: int) -> ResponseReturnValue:
     """The revision's text byte for byte, as a download."""
     standard = load_standard(standard_id, current_user)
     revision = load_revision(standard, number)
-    response = current_app.response_class(revision.text, mimetype="text/markdown; charset=utf-8")
+    response = current_app.response_class(revision.text, content_type="text/markdown; charset=utf-8")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="standard-{standard.id}-r{revision.number}.md"'
     )

@@ -219,7 +219,8 @@ def download(job_id: int) -> ResponseReturnValue:
         abort(404)
     response = send_file(
         io.BytesIO(stored.data),
-        mimetype=job.media_type or "application/octet-stream",
+        # the bare type: send_file adds "; charset=utf-8" to text types itself (else it came twice)
+        mimetype=(job.media_type or "application/octet-stream").partition(";")[0].strip(),
         as_attachment=True,
         download_name=job.filename or f"export-{job.id}",
         etag=job.result_sha256,

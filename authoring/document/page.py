@@ -29,6 +29,7 @@ p.term-name{margin:.2rem 0}p.term-name .term-en{margin-left:1em}
 ol.alpha{list-style:none;padding-left:1.5em}ol.alpha .marker{margin-left:-1.5em}
 .table-caption,figcaption{text-align:center;font-family:"Noto Sans CJK SC",SimHei,sans-serif}
 table{border-collapse:collapse;margin:0 auto .8rem}th,td{border:1px solid #333;padding:.2rem .5rem}
+.align-left{text-align:left}.align-center{text-align:center}.align-right{text-align:right}
 figure{text-align:center;margin:1rem 0}figure img{max-width:100%}
 .figure-placeholder{display:inline-block;min-width:12rem;padding:2rem 1rem;border:1px dashed #999;color:#666}
 .image-refused{border:1px dashed #999;color:#666;padding:0 .2rem}

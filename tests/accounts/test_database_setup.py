@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -93,3 +94,77 @@ def test_begin_immediate_emits_begin_immediate_on_sqlite(app, db):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert "BEGIN IMMEDIATE" in statements
+
+
+# -- a read transaction that then writes: the request that loaded current_user and logs out ---------
+
+
+@pytest.fixture
+def sqlite_file_engine(tmp_path):
+    """An engine on a SQLite file with the app's set-up, and a table of counters."""
+    from sqlalchemy import create_engine
+
+    from accounts.database import configure_sqlite_engine, sqlite_engine_options
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'writers.sqlite3'}", **sqlite_engine_options())
+    configure_sqlite_engine(engine)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counters (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)"))
+        connection.execute(text("INSERT INTO counters (id, value) VALUES (1, 0), (2, 0)"))
+    yield engine
+    engine.dispose()
+
+
+def test_a_read_transaction_may_write_after_another_writer_committed(sqlite_file_engine):
+    """SQLite refuses to upgrade a stale read snapshot (SQLITE_BUSY_SNAPSHOT) whatever the busy timeout:
+    the first write of a deferred transaction must start a fresh write transaction instead."""
+    with Session(sqlite_file_engine) as reader, Session(sqlite_file_engine) as other:
+        assert reader.execute(text("SELECT value FROM counters WHERE id = 1")).scalar() == 0
+        other.execute(text("UPDATE counters SET value = value + 1 WHERE id = 2"))
+        other.commit()
+        reader.execute(text("UPDATE counters SET value = value + 1 WHERE id = 1"))
+        reader.commit()
+    with sqlite_file_engine.connect() as connection:
+        values = connection.execute(text("SELECT value FROM counters ORDER BY id")).scalars().all()
+    assert values == [1, 1]
+
+
+def test_a_write_waits_for_the_writer_holding_the_lock_instead_of_failing(sqlite_file_engine):
+    holding = threading.Event()
+    finished: list[float] = []
+
+    def hold_the_lock_for_a_second() -> None:
+        with Session(sqlite_file_engine) as session:
+            begin_immediate(session)
+            session.execute(text("UPDATE counters SET value = 10 WHERE id = 2"))
+            holding.set()
+            threading.Event().wait(1.0)
+            session.commit()
+            finished.append(time.monotonic())
+
+    with Session(sqlite_file_engine) as reader:
+        reader.execute(text("SELECT value FROM counters")).all()  # the read transaction begins here
+        holder = threading.Thread(target=hold_the_lock_for_a_second)
+        holder.start()
+        holding.wait(5)
+        reader.execute(text("UPDATE counters SET value = 20 WHERE id = 1"))
+        written_at = time.monotonic()
+        reader.commit()
+        holder.join()
+    assert finished and written_at >= finished[0]
+    with sqlite_file_engine.connect() as connection:
+        assert connection.execute(text("SELECT value FROM counters ORDER BY id")).scalars().all() == [20, 10]
+
+
+def test_reads_alone_never_take_the_write_lock(sqlite_file_engine):
+    import sqlite3
+
+    with Session(sqlite_file_engine) as reader:
+        reader.execute(text("SELECT value FROM counters")).all()
+        other = sqlite3.connect(sqlite_file_engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" at once if the reader held the lock
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        reader.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.json_errors import json_error
 from accounts.permissions import OPERATOR, can_create_org, can_manage_members
 from accounts.refusals import Decision, Refused
 
@@ -28,10 +29,14 @@ def test_an_unknown_kind_is_a_programming_error():
         Refused("nope", "x")  # type: ignore[arg-type]
 
 
-def test_the_api_body_carries_reasons_and_fields_only_when_there_are_some():
-    assert Refused("gate", "不能进入审查").as_json() == {"error": {"code": "gate", "message": "不能进入审查"}}
-    body = Refused("gate", "不能进入审查", ["2 条意见未处理"], fields={"to": "x"}).as_json()
-    assert body["error"]["reasons"] == ["2 条意见未处理"] and body["error"]["fields"] == {"to": "x"}
+def test_the_api_body_carries_reasons_and_fields_only_when_there_are_some(app):
+    with app.test_request_context("/api/v1/x"):
+        plain, status = json_error(409, "不能进入审查", code="gate")
+        assert status == 409 and plain.json["error"] == {"code": "gate", "message": "不能进入审查"}
+        full, _ = json_error(409, "不能进入审查", code="gate", reasons=["2 条意见未处理"], fields={"to": "x"})
+        assert full.json["error"]["reasons"] == ["2 条意见未处理"] and full.json["error"]["fields"] == {
+            "to": "x"
+        }
 
 
 def test_a_refused_decision_is_falsy_and_require_raises_its_reasons():

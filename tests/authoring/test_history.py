@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from authoring.history import timeline
-from authoring.operations import touched_clauses
+from authoring.revision_changes import touched_clauses
 
 
 def test_a_first_revision_adds_every_clause():

@@ -142,3 +142,28 @@ def test_only_the_standard_s_own_figures_are_shown_as_images(doc_of, source):
 def test_a_figure_of_the_figures_folder_is_an_image(doc_of):
     html = render_html(doc_of("# 章\n\n![流程](figures/flow.png){#fig-flow}\n"))
     assert '<img src="figures/flow.png" alt="流程">' in html
+
+
+ALIGNED_TABLE = (
+    "# 章\n\n| 左 | 中 | 右 | 无 |\n|:---|:---:|---:|---|\n| a | b | c | d |\n\nTable: 对齐 {#tbl-align}\n"
+)
+
+
+def test_table_column_alignment_is_a_class_not_a_style_attribute(doc_of):
+    """Our Content-Security-Policy (style-src 'self') blocks style attributes: alignment is a class."""
+    html = render_html(doc_of(ALIGNED_TABLE))
+    assert "style=" not in html
+    assert '<th class="align-left">左</th>' in html and '<td class="align-left">a</td>' in html
+    assert '<th class="align-center">中</th>' in html and '<td class="align-center">b</td>' in html
+    assert '<th class="align-right">右</th>' in html and '<td class="align-right">c</td>' in html
+    assert "<th>无</th>" in html and "<td>d</td>" in html
+
+
+def test_the_standalone_page_styles_the_alignment_classes(doc_of):
+    page = render_page(doc_of(ALIGNED_TABLE))
+    assert ".align-center{text-align:center}" in page and ".align-right{text-align:right}" in page
+
+
+def test_a_forged_style_on_a_cell_does_not_survive(doc_of):
+    html = render_html(doc_of('# 章\n\n| a |\n|---|\n| <td style="color:red">x</td> |\n'))
+    assert "style=" not in " ".join(re.findall(r"<[^>]*>", html))

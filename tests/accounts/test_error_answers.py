@@ -1,0 +1,72 @@
+"""Error answers: a page for browsers that never reads the body, JSON for whoever asks for JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+CSRF_ON = {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.mark.parametrize("app_config", [CSRF_ON])
+def test_a_body_over_the_cap_from_a_logged_in_user_gets_the_413_page(app, client, make_user, login):
+    """The page's own forms (log out, language) must not read the refused body again."""
+    assert login(client, make_user()).status_code == 302
+    cap = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/language", data=b"locale=" + b"x" * cap, content_type="application/x-www-form-urlencoded"
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "内容太大" in page and "退出" in page  # the error page, with the logged-in header
+
+
+@pytest.mark.parametrize("app_config", [CSRF_ON])
+def test_a_body_over_the_cap_asking_for_json_gets_json(app, client, make_user, login):
+    assert login(client, make_user()).status_code == 302
+    cap = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/language",
+        data=b"locale=" + b"x" * cap,
+        content_type="application/x-www-form-urlencoded",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "too_large"
+    assert "太大" in response.json["error"]["message"]
+
+
+def test_an_unknown_api_path_answers_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404 and response.is_json
+    assert response.json["error"] == {"code": "not_found", "message": response.json["message"]}
+    assert "页面不存在" in response.json["message"]
+
+
+def test_an_unknown_page_answers_json_to_a_script_and_html_to_a_browser(client):
+    script = client.get("/no/such/page", headers={"Accept": "application/json"})
+    browser = client.get("/no/such/page", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert script.status_code == browser.status_code == 404
+    assert script.json["error"]["code"] == "not_found"
+    assert browser.mimetype == "text/html" and "页面不存在" in browser.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"LOGIN_LIMIT": "1 per minute"}])
+def test_too_many_attempts_answer_json_429_to_a_script(client, make_user):
+    user = make_user()
+    headers = {"Accept": "application/json"}
+    client.post("/login", data={"email": user.email, "password": "guess"}, headers=headers)
+    response = client.post("/login", data={"email": user.email, "password": "guess"}, headers=headers)
+    assert response.status_code == 429
+    assert response.json["error"]["code"] == "rate_limited"
+
+
+@pytest.mark.parametrize("app_config", [{"PROPAGATE_EXCEPTIONS": False}])
+def test_a_failure_on_our_side_answers_json_500_to_a_script(app, client):
+    def failing_view() -> str:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/api/v1/failing", "failing", failing_view)
+    response = client.get("/api/v1/failing")
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == "server_error"
+    assert "a bug" not in response.get_data(as_text=True)
