@@ -16,6 +16,7 @@ from sqlalchemy.orm import defer, load_only, selectinload
 
 from accounts.database import utcnow
 from authoring import analysis, history, operations
+from authoring.document import DocumentTooLarge
 from authoring.editor_page import language_of
 from authoring.forms import NewStandardForm, RestoreForm
 from authoring.models import RenderCache, Revision, Standard
@@ -90,6 +91,9 @@ def new_standard(org_id: int) -> ResponseReturnValue:
         except AuthoringError as error:
             db.session.rollback()
             form.upload.errors = [*form.upload.errors, error.message]
+        except DocumentTooLarge as error:  # an upload too complex to keep (a flood of headings…)
+            db.session.rollback()
+            form.upload.errors = [*form.upload.errors, error.message(language_of(get_locale()))]
         else:
             db.session.commit()
             flash(
