@@ -21,7 +21,7 @@ class DocumentTooLarge(ValueError):
 ELEMENTS = {
     "headings": ("标题", "headings"),
     "blocks": ("块元素（段落、列表项、表格行等）", "block elements (paragraphs, list items, table rows…)"),
-    "marks": ("行内标记符号（[、*、_）", "inline markup characters ([, *, _)"),
+    "marks": ("行内标记符号（[、*、_、$）", "inline markup characters ([, *, _, $)"),
 }
 
 

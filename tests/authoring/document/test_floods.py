@@ -173,6 +173,13 @@ def test_a_flood_of_image_openers_is_refused_at_once_with_its_line():
     assert "第 5 行" in refused[0].message("zh") and "line 5" in refused[0].message("en")
 
 
+def test_450_kb_of_inline_formulas_are_refused_before_any_export_typesets_them():
+    """450 KB of `$a ` grew the web worker to 3.5 GB during the PDF export."""
+    with pytest.raises(DocumentTooComplex) as refused:
+        parse("# 范围\n\n" + "$a " * 150_000)
+    assert refused.value.element == "marks" and refused.value.line == 3
+
+
 def test_75000_headings_are_refused_naming_the_line_past_the_cap():
     """75,000 headings made the history page take 13 s and the diff 21 s on every load."""
     with pytest.raises(DocumentTooComplex) as refused:
