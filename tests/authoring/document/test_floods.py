@@ -1,10 +1,10 @@
 """Floods of every Markdown and Standard Markdown opener: every path that reads a user's text (parse,
-lint, render, outline, derived ids, diff, merge) either answers or refuses with the documented DocumentTooComplex, and
-its time grows linearly with the text.
+lint, render, outline, derived ids, diff, merge) either answers or refuses with the documented
+DocumentTooComplex, and its time grows linearly with the text.
 
 Each flood is timed at two sizes, N and 4N characters: a linear pass takes about 4× as long at 4N, a
-quadratic one 16×. The sizes are chosen so that a quadratic pass is obviously over: `[^` at 4N took
-about 10 s before the footnote pattern stopped rescanning the text. Times are CPU times of this process
+quadratic one 16×. The sizes are chosen so that a quadratic pass is obviously over: `[^` took 0.5 s
+at N and 7 s at 4N before the footnote pattern stopped rescanning the text. Times are CPU times of this process
 (other engineers' work on a shared machine does not count), the smaller the better of two runs; a
 time under a quarter of a second at 4N is not compared, and one under a sixteenth at N counts as a
 sixteenth: too small to show a trend.
@@ -29,7 +29,7 @@ from authoring.document.outline import outline
 from authoring.document.render import render_html, render_page
 from stdforge import main
 
-SIZE = 10_000  # characters at N; 4N is 40,000
+SIZE = 8_000  # characters at N; 4N is 32,000
 #: a linear pass takes ~4× as long at 4N; quadratic ones took 16× and more
 GROWTH = 12
 #: below this, a time is noise, not a trend
@@ -224,13 +224,30 @@ FLOODS = {
 }
 
 
-@pytest.mark.parametrize("command", ["lint", "outline", "render"])
+@pytest.mark.parametrize("command", ["lint", "outline", "render", "diff"])
 @pytest.mark.parametrize("flood", FLOODS)
 def test_the_document_commands_refuse_a_flood_with_a_message(capsys, tmp_path, command, flood):
     path = tmp_path / "flood.md"
     path.write_text(FLOODS[flood], encoding="utf-8")
-    output = ["-o", str(tmp_path / "out.html")] if command == "render" else []
-    assert main([command, str(path), *output]) == 2
+    arguments = {"render": ["-o", str(tmp_path / "out.html")], "diff": [str(path)]}.get(command, [])
+    assert main([command, str(path), *arguments]) == 2
     message = capsys.readouterr().err
     assert "过于复杂" in message or "too complex" in message
     assert "Traceback" not in message and not (tmp_path / "out.html").exists()
+
+
+def test_a_long_revision_with_a_few_edits_diffs_exactly_as_the_unbounded_diff(monkeypatch):
+    """Above EXACT_UNIT_LIMIT lines the diff is anchored on unique lines: for a real revision (most
+    lines unique, a few edited, deleted or added) that is the exact diff's answer."""
+    from authoring.document.diffing import textdiff
+
+    old = "".join(f"第{i}条 内容{i % 97}。\n" for i in range(30_000))
+    edited = old.splitlines(keepends=True)
+    for line in range(7, 30_000, 750):
+        edited[line] = "改 " + edited[line]
+    del edited[500:520]
+    edited[9_000:9_000] = ["新增\n"] * 30
+    new = "".join(edited)
+    bounded = diff_text(old, new)
+    monkeypatch.setattr(textdiff, "EXACT_UNIT_LIMIT", 10**9)
+    assert bounded == diff_text(old, new)
