@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from accounts.database import utcnow
-from authoring.document import DocumentTooLarge, parse
+from accounts.refusals import Refused
+from authoring.document import DocumentTooComplex, DocumentTooLarge, parse
 from authoring.document import lint as lint_module
 from authoring.document.foreword import foreword_sentences
 from authoring.document.ids import DerivedId, write_ids
@@ -99,11 +100,22 @@ def prepare(text: str) -> tuple[str, Document | None]:
     One parse instead of the two that `with_derived_ids` and a separate parse would cost: a 300 KB
     standard parses in about 60 ms, and a save must stay under 300 ms.
     """
-    doc = parse(text)
+    try:
+        doc = parse(text)
+    except DocumentTooLarge as error:  # a flood: the save is refused whole, with the line to look at
+        raise refusal(error) from error
     derived = [DerivedId(s.line, s.id, s.title) for s in doc.walk() if not s.id_explicit]
     if not derived:
         return text, doc
     return write_ids(text, derived), None
+
+
+def refusal(error: DocumentTooLarge) -> Refused:
+    """The core's refusal of a text too large or too complex, as a verb's refusal in the reader's
+    language (the core's message names the cap and the line where it was passed)."""
+    from flask_babel import get_locale
+
+    return Refused("too_large", error.message("en" if str(get_locale() or "").startswith("en") else "zh"))
 
 
 def analyse(text: str, doc: Document | None = None) -> Analysis:
@@ -126,6 +138,8 @@ def analyse(text: str, doc: Document | None = None) -> Analysis:
             language=doc.language,
             foreword_sentences=list(foreword_sentences(doc.meta)),
         )
+    except DocumentTooComplex as error:  # a stored text from before the caps, or a preview of a flood
+        return _refused(digest, error)
     except DocumentTooLarge:
         raise
     except Exception:  # the core must never cost a drafter their text
@@ -147,6 +161,19 @@ def analyse(text: str, doc: Document | None = None) -> Analysis:
                 }
             ],
         )
+
+
+def _refused(digest: str, error: DocumentTooComplex) -> Analysis:
+    """No page, one finding that says what is too much and where: a flood costs nothing to show."""
+    message = {"zh": error.message("zh"), "en": error.message("en")}
+    finding = {
+        "rule": PARSE_FAILED,
+        "severity": "error",
+        "line": error.line,
+        "clause": None,
+        "message": message,
+    }
+    return Analysis(content_hash=digest, html="", findings=[finding])
 
 
 def store(analysis: Analysis) -> None:

@@ -156,7 +156,7 @@ def create_standard(
         text = blank_standard(title_zh=title_zh, title_en=title_en, association=association.name)
     check_size(text)
     # analysed before the first INSERT takes the write lock
-    draft = draft_revision(with_derived_ids(normalise_newlines(text)), kind, None)
+    draft = draft_revision(_with_ids(normalise_newlines(text)), kind, None)
     standard = Standard(
         association=association,
         title_zh=title_zh,
@@ -173,6 +173,14 @@ def create_standard(
     _add_revision(standard, first_author or creator, draft, "", now=now)
     db.session.flush()
     return standard
+
+
+def _with_ids(text: str) -> str:
+    """`text` with derived heading ids written in; a text past the core's caps is refused whole."""
+    try:
+        return with_derived_ids(text)
+    except DocumentTooLarge as error:
+        raise analysis.refusal(error) from error
 
 
 def _title_of(text: str) -> str | None:
@@ -241,7 +249,7 @@ def _save_revision(
                 merged_text=merge.merged,
                 conflicts=list(merge.conflicts),
             )
-        merged = with_derived_ids(merge.merged)
+        merged = _with_ids(merge.merged)
         if merged == latest.text:
             return Saved("unchanged", latest, latest.text)
         return draft_revision(merged, "merged", latest, prepared_analysis)

@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as error:
         print(f"stdforge export: {error.zh}\n{error.en}", file=sys.stderr)
         return FAILED
-    except DocumentTooLarge as error:
-        print(f"stdforge export: {error}", file=sys.stderr)
+    except DocumentTooLarge as error:  # too large, or too complex (a flood): with the line to look at
+        print(f"stdforge export: {error.message('zh')}\n{error.message('en')}", file=sys.stderr)
         return UNREADABLE
     for warning in result.warnings:
         print(f"warning: {warning.zh} / {warning.en}", file=sys.stderr)

@@ -24,7 +24,8 @@ from exports.context import Context
 from exports.pandoc_ast import Node
 
 _SCRIPT = re.compile(r"\^([^\s^]+)\^|~([^\s~]+)~")
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: a label stops at the next `[` (pandoc's rule too), so a flood of `[^` is not rescanned at each one
+_FOOTNOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\]")
 _SAFE_URL = re.compile(r"(https?://|mailto:)[^\s]+", re.IGNORECASE)
 
 
@@ -134,8 +135,16 @@ def inlines(ctx: Context, source: str) -> list[Node]:
     return convert_inline(ctx, children or [])
 
 
+#: emphasis, links and strikeouts nested deeper than this keep their text but lose their markup: no
+#: standard nests eight, and 100,000 nested `**` made a pandoc AST too deep to write as JSON (and
+#: for Word or Typst to lay out)
+MAX_INLINE_DEPTH = 16
+
+
 def convert_inline(ctx: Context, tokens: list[Token]) -> list[Node]:
+    """markdown-it's flat inline tokens → nested pandoc inlines, at most MAX_INLINE_DEPTH deep."""
     stack: list[tuple[Token | None, list[Node]]] = [(None, [])]
+    too_deep = 0  # openers past the depth cap whose closers are still to come
     for token in tokens:
         current = stack[-1][1]
         kind = token.type
@@ -151,6 +160,10 @@ def convert_inline(ctx: Context, tokens: list[Token]) -> list[Node]:
             current.append(pa.math(token.content, display=kind.endswith("double")))
         elif kind == "image":
             current.extend(inline_image(ctx, token))
+        elif kind.endswith("_open") and len(stack) > MAX_INLINE_DEPTH:
+            too_deep += 1
+        elif kind.endswith("_close") and too_deep:
+            too_deep -= 1
         elif kind.endswith("_open"):
             stack.append((token, []))
         elif kind.endswith("_close") and len(stack) > 1:

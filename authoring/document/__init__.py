@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import DocumentTooLarge
+from .errors import DocumentTooComplex, DocumentTooLarge
 from .ids import DerivedId
 from .parser import DEFAULT_MAX_BYTES, derived_ids, parse, with_derived_ids
 from .tree import (
@@ -25,6 +25,7 @@ __all__ = [
     "CrossRef",
     "DerivedId",
     "Document",
+    "DocumentTooComplex",
     "DocumentTooLarge",
     "FrontMatter",
     "Problem",

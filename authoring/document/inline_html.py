@@ -17,7 +17,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+#: a label stops at the next `[` (pandoc's rule too), so a flood of `[^` is not rescanned at each one
+_FOOTNOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\]")
 #: the only image a standard shows: a file of its own figures/ folder (no subfolder, no dot-file, no query)
 _FIGURE_SRC = re.compile(r"figures/(?!\.)[^/\\\s?#]+")
 

@@ -7,8 +7,9 @@ that a person resolves. Line granularity suits Standard Markdown, where a paragr
 
 Theirs' changes become diff-match-patch patches placed at their exact position in `mine` and applied
 with `Match_Threshold = 0` and `Patch_DeleteThreshold = 0`, so a patch applies exactly where it
-belongs or not at all (never fuzzily somewhere near); the result is then checked against an
-independent splice of the same changes. `mine` is never altered: `MergeResult.mine` is the very text
+belongs or not at all (never fuzzily somewhere near); each result is checked against an
+independent splice of the same change. Every pass is linear in the texts (the line diff is bounded,
+see textdiff.diff_counts), so a merge of two huge texts cannot stall a save. `mine` is never altered: `MergeResult.mine` is the very text
 passed in, so the drafter's edit is recoverable byte for byte whatever the outcome.
 """
 
@@ -202,7 +203,9 @@ def _apply(base: list[str], mine: list[str], my_edits: list[Edit], edits: list[E
     Every edit here is at least one untouched line away from any edit of mine, so its base text is in
     mine verbatim at a position shifted only by the lines mine added or removed before it. Context is
     diff-match-patch's usual `Patch_Margin` characters, taken from the text as it stands when the
-    patch applies (patch_apply applies patches in order and expects exactly that).
+    patch applies. Each patch is applied to its own stretch of text (context, old text, context), not
+    to the whole text: patch_apply copies the whole text once per patch, which made a merge of 4,000
+    changes in 400 KB take 2 s and of a flood of changes in 1 MB several times that.
     """
     mine_text = "".join(mine)
     if not edits:
@@ -212,9 +215,7 @@ def _apply(base: list[str], mine: list[str], my_edits: list[Edit], edits: list[E
     engine.Match_Threshold = 0.0  # the exact text at the exact place, or no match
     engine.Patch_DeleteThreshold = 0.0  # a large deletion must match character for character
     margin = engine.Patch_Margin
-    patches = []
     spliced: list[str] = []
-    spliced_length = 0
     tail = ""  # the last `margin` characters of the spliced text so far
     cursor = 0  # in mine
     my_index = 0
@@ -226,27 +227,22 @@ def _apply(base: list[str], mine: list[str], my_edits: list[Edit], edits: list[E
         old = "".join(base[edit.start : edit.end])
         new = "".join(edit.replacement)
         at = mine_offsets[edit.start + line_shift]
-        if mine_text[at : at + len(old)] != old:  # the base text must be in mine, verbatim, right there
+        if at < cursor or mine_text[at : at + len(old)] != old:  # the base text must be in mine, right there
             return None
         gap = mine_text[cursor:at]
         spliced.append(gap)
-        spliced_length += len(gap)
         tail = (tail + gap)[-margin:]
         after = mine_text[at + len(old) : at + len(old) + margin]
         patch = patch_obj()
         patch.diffs = [(op, text) for op, text in ((0, tail), (-1, old), (1, new), (0, after)) if text]
-        patch.start1 = at - len(tail)
-        patch.start2 = spliced_length - len(tail)
+        patch.start1 = patch.start2 = 0
         patch.length1 = len(tail) + len(old) + len(after)
         patch.length2 = len(tail) + len(new) + len(after)
-        patches.append(patch)
+        patched, applied = engine.patch_apply([patch], tail + old + after)
+        if not all(applied) or patched != tail + new + after:
+            return None
         spliced.append(new)
-        spliced_length += len(new)
         tail = (tail + new)[-margin:]
         cursor = at + len(old)
     spliced.append(mine_text[cursor:])
-
-    patched, applied = engine.patch_apply(patches, mine_text)
-    if not all(applied) or patched != "".join(spliced):
-        return None
-    return patched
+    return "".join(spliced)

@@ -10,6 +10,7 @@ from .errors import DocumentTooLarge
 from .frontmatter import read_front_matter
 from .ids import DerivedId, assign_ids, write_ids
 from .inline import plain_text
+from .limits import check_complexity
 from .numbering import number_document
 from .tree import Block, BlockKind, CrossRef, Document
 
@@ -18,8 +19,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read, number and resolve a standard. Raises only DocumentTooLarge; every other defect of the
-    input is in the result (a Problem, or a tree that lint reports on)."""
+    """Read, number and resolve a standard. Raises only DocumentTooLarge (or its kind
+    DocumentTooComplex: a flood of headings, blocks or marks, see limits.py); every other defect of
+    the input is in the result (a Problem, or a tree that lint reports on)."""
     document, _ = _parse(text, max_bytes)
     return document
 
@@ -48,6 +50,7 @@ def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = block_parser().parse(text, {})
+    check_complexity(text, tokens)
     yaml_text: str | None = None
     body_line = 1
     if tokens and tokens[0].type == "front_matter" and tokens[0].map:

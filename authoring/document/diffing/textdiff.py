@@ -14,6 +14,8 @@ plainly in the ops, never a hidden timeout.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -27,6 +29,9 @@ INSERT: OpCode = "+"
 #: (op, text) pairs; concatenating the "=" and "-" texts gives the old text, "=" and "+" the new one
 Ops = list[tuple[OpCode, str]]
 
+#: largest pair of unit sequences (old + new) given to the exact diff in one call; above it the diff
+#: is anchored on unique units (`_anchored`): exact Myers is quadratic on unrelated inputs
+EXACT_UNIT_LIMIT = 16_000
 #: largest replaced block (old + new characters) diffed at word or character level in one call
 TOKEN_BLOCK_LIMIT = 4000
 #: largest block diffed by sentences when it is too large for words or characters
@@ -67,7 +72,11 @@ def sentences(text: str) -> list[str]:
 
 
 def diff_counts(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> list[tuple[OpCode, int]]:
-    """Diff two unit sequences, each unit compared whole; the result counts units, not characters."""
+    """Diff two unit sequences, each unit compared whole; the result counts units, not characters.
+
+    Exact (Myers, as diff-match-patch computes it) up to EXACT_UNIT_LIMIT units; above that, anchored
+    on the units found once on each side (see `_anchored`), so no input costs more than linear time.
+    """
     table: dict[str, str] = {}
 
     def encode(seq: Sequence[str]) -> str:
@@ -85,14 +94,87 @@ def diff_counts(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> li
             chars.append(char)
         return "".join(chars)
 
+    encoded_old, encoded_new = encode(old), encode(new)
+    if len(encoded_old) + len(encoded_new) <= EXACT_UNIT_LIMIT:
+        return _exact(encoded_old, encoded_new, semantic=semantic)
+    return _anchored(encoded_old, encoded_new)
+
+
+def _exact(old: str, new: str, *, semantic: bool) -> list[tuple[OpCode, int]]:
     return fast_diff_match_patch.diff(
-        encode(old),
-        encode(new),
-        timelimit=0,
-        checklines=False,
-        cleanup="Semantic" if semantic else "No",
-        counts_only=True,
+        old, new, timelimit=0, checklines=False, cleanup="Semantic" if semantic else "No", counts_only=True
     )
+
+
+def _anchored(old: str, new: str) -> list[tuple[OpCode, int]]:
+    """A patience diff of two long code-point strings: the common ends are kept, the units that occur
+    exactly once in each side and in the same order (the longest such run) are kept, and each gap
+    between them is diffed exactly when it is small and shown as replaced whole when it is not.
+
+    Myers' diff is O((N+M)·D): two unrelated texts of 20,000 lines each took 1.9 s, 100,000 would
+    take about a minute. Real revisions of a long standard keep most of their lines, which are
+    unique, so this gives the exact diff's answer; only a large rewrite of repeated lines (a flood) is
+    coarser, and it is still a correct diff: "=" and "-" give the old text, "=" and "+" the new one.
+    """
+    head = _common_prefix(old, new)
+    tail = _common_prefix(old[head:][::-1], new[head:][::-1])
+    middle_old, middle_new = old[head : len(old) - tail], new[head : len(new) - tail]
+    counts: list[tuple[OpCode, int]] = [(EQUAL, head)] if head else []
+    i = j = 0
+    for anchor_i, anchor_j in [*_unique_anchors(middle_old, middle_new), (len(middle_old), len(middle_new))]:
+        gap_old, gap_new = middle_old[i:anchor_i], middle_new[j:anchor_j]
+        if gap_old and gap_new and len(gap_old) + len(gap_new) <= EXACT_UNIT_LIMIT:
+            counts.extend(_exact(gap_old, gap_new, semantic=False))
+        else:
+            counts.extend(pair for pair in ((DELETE, len(gap_old)), (INSERT, len(gap_new))) if pair[1])
+        if anchor_i < len(middle_old):
+            counts.append((EQUAL, 1))
+        i, j = anchor_i + 1, anchor_j + 1
+    if tail:
+        counts.append((EQUAL, tail))
+    return counts
+
+
+def _common_prefix(first: str, second: str) -> int:
+    """Length of the common start, by halving: C-speed comparisons, no Python loop per character."""
+    low, high = 0, min(len(first), len(second))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if first[:middle] == second[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _unique_anchors(old: str, new: str) -> list[tuple[int, int]]:
+    """(position in old, position in new) of the longest in-order run of units found once in each."""
+    old_counts, new_counts = Counter(old), Counter(new)
+    where_new = {unit: position for position, unit in enumerate(new) if new_counts[unit] == 1}
+    pairs = [
+        (position, where_new[unit])
+        for position, unit in enumerate(old)
+        if old_counts[unit] == 1 and unit in where_new
+    ]
+    # longest increasing subsequence of the new positions (patience sorting, O(k log k))
+    tops: list[int] = []  # new position ending the best run of each length
+    top_index: list[int] = []  # index in pairs of that run's last pair
+    before = [-1] * len(pairs)
+    for index, (_, position) in enumerate(pairs):
+        length = bisect_left(tops, position)
+        if length == len(tops):
+            tops.append(position)
+            top_index.append(index)
+        else:
+            tops[length] = position
+            top_index[length] = index
+        before[index] = top_index[length - 1] if length else -1
+    run: list[tuple[int, int]] = []
+    index = top_index[-1] if top_index else -1
+    while index != -1:
+        run.append(pairs[index])
+        index = before[index]
+    return run[::-1]
 
 
 def diff_units(old: Sequence[str], new: Sequence[str], *, semantic: bool) -> Ops:
