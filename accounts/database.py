@@ -144,7 +144,10 @@ def begin_immediate(session: Session | scoped_session[Session]) -> None:
         session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
-    connection = session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    if not session.in_transaction():
+        session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        return
+    connection = session.connection()
     if connection.info.get(_HOLDS_WRITE_LOCK):
         return
     connection.info[_HOLDS_WRITE_LOCK] = True  # these two statements must pass `_before_write`
