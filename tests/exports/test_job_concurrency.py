@@ -12,9 +12,8 @@ import threading
 from typing import Any
 
 import pytest
-from app_world import ask, demo_text, make_szyl, wait_until_finished
-
 from app_testing import login
+from app_world import ask, demo_text, make_szyl, wait_until_finished
 
 pytestmark = pytest.mark.slow
 
