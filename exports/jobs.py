@@ -12,6 +12,13 @@ view has committed, `dispatch` starts a new job where the configuration says:
 own (the worker's app, or one it creates), and records progress, the file and any failure on the job
 row, so every web process and every host sees the same state. A failure is stored as a message in
 both languages; a stack trace goes to the log, never to the user.
+
+On the embedded SQLite every write of a job is a transaction of its own, opened with BEGIN IMMEDIATE
+(so the busy timeout queues it behind other writers) and committed at once: reading the inputs, each
+progress step, a heartbeat every HEARTBEAT_SECONDS, the result. The export itself runs outside any
+transaction; a deferred read left open and written later is what SQLite refuses at once with
+"database is locked" when another writer committed in between. A running job whose heartbeat stops
+(its process died) counts as interrupted after EXPORT_STALE_SECONDS; asking again starts a new job.
 """
 
 from __future__ import annotations
