@@ -100,6 +100,8 @@ def compile_pdf(main: Path, root: Path, font_paths: list[str], limits: Limits | 
         return completed.stdout
     if completed.returncode == _OUT_OF_MEMORY or _ALLOCATION_FAILED in message:
         raise TypesetFailed("memory", f"{limits.memory_mb} MB", limits)
+    if completed.returncode == -signal.SIGXCPU:  # the CPU backstop: many threads spent the time
+        raise TypesetFailed("timeout", f"{limits.seconds:.0f} s", limits)
     if completed.returncode == _REFUSED:
         raise TypesetFailed("error", message[-2000:], limits)
     if completed.returncode == _BROKEN:

@@ -218,3 +218,12 @@ def test_a_failed_job_page_runs_it_again_from_its_button(app, drafter_client, sz
     new_page = drafter_client.get(again.headers["Location"])
     assert f"/exports/{failed.id}" not in again.headers["Location"]
     assert "排版程序异常终止" not in new_page.get_data(as_text=True)
+
+
+def test_the_formula_to_blame_is_the_paragraph_nested_deepest_and_plain_text_blames_none():
+    from exports.pdf import deepest_nesting_line
+
+    deep = "$$\n" + "\\frac{" * 50 + "\n" + "x" + "}{2}" * 50 + "\n$$"
+    text = f"# 范围\n\n本文件规定了 $\\frac{{a}}{{b}}$。\n\n{deep}\n\n\\{{" + "\\{" * 80 + "\n"
+    assert deepest_nesting_line(text) == 5  # where its paragraph starts; escaped braces do not count
+    assert deepest_nesting_line("# 范围\n\n" + "{}" * 10_000) is None
