@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-#: exit statuses: 0 written, 2 unreadable input or unwritable output, 3 the export itself failed
+#: exit statuses: 0 written; 2 unreadable input, a text too large or too complex to export (a formula
+#: that crashes the typesetter, a text that outgrows its memory or time), or unwritable output;
+#: 3 the export itself failed (a missing font, a tool that broke)
 UNREADABLE = 2
 FAILED = 3
 
@@ -49,7 +51,7 @@ def _read(path: str) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from authoring.document import DocumentTooLarge
     from exports.api import REDLINE_FORMATS, export_document, export_redline
-    from exports.errors import ExportError
+    from exports.errors import ExportError, TextTooComplex
 
     if args.output == "-":
         print("stdforge export: -o - is not supported; give a file name", file=sys.stderr)
@@ -72,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             figures = Path(args.file).resolve().parent / "figures"
             result = export_document(text, args.to, figures=figures, font_paths=args.font_path)
+    except TextTooComplex as error:
+        print(f"stdforge export: {error.zh}\n{error.en}", file=sys.stderr)
+        return UNREADABLE
     except ExportError as error:
         print(f"stdforge export: {error.zh}\n{error.en}", file=sys.stderr)
         return FAILED

@@ -16,3 +16,8 @@ class ExportError(Exception):
 
     def __str__(self) -> str:
         return f"{self.zh}\n{self.en}"
+
+
+class TextTooComplex(ExportError):
+    """The text is beyond what the typesetter can do within its time and memory: the input is refused
+    (the command line exits 2, as for a text too large to read), nothing on our side is broken."""

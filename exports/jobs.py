@@ -12,6 +12,13 @@ view has committed, `dispatch` starts a new job where the configuration says:
 own (the worker's app, or one it creates), and records progress, the file and any failure on the job
 row, so every web process and every host sees the same state. A failure is stored as a message in
 both languages; a stack trace goes to the log, never to the user.
+
+On the embedded SQLite every write of a job is a transaction of its own, opened with BEGIN IMMEDIATE
+(so the busy timeout queues it behind other writers) and committed at once: reading the inputs, each
+progress step, a heartbeat every HEARTBEAT_SECONDS, the result. The export itself runs outside any
+transaction; a deferred read left open and written later is what SQLite refuses at once with
+"database is locked" when another writer committed in between. A running job whose heartbeat stops
+(its process died) counts as interrupted after EXPORT_STALE_SECONDS; asking again starts a new job.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,9 +36,9 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from accounts.database import utcnow
+from accounts.database import begin_immediate, utcnow
 from accounts.models import User
 from authoring.figures import figure_files, figures_digest
 from authoring.models import Revision, Standard
@@ -46,8 +54,12 @@ log = logging.getLogger(__name__)
 EXPORT_QUEUE = "exports"
 #: seconds an export may run before RQ stops it (EXPORT_TIMEOUT overrides)
 DEFAULT_TIMEOUT = 600
-#: a queued or running job silent for this long was interrupted (a restart, a killed worker)
-DEFAULT_STALE_SECONDS = 900
+#: a running job touches its row this often (`_Heartbeat`), typesetting or not
+HEARTBEAT_SECONDS = 10
+#: a running job silent for this long has lost its process (a restart, a killed worker): nine beats
+DEFAULT_STALE_SECONDS = 90
+#: a queued job waits for a free worker without a heartbeat; it counts as lost after this long
+QUEUED_PATIENCE_SECONDS = 900
 
 #: plain exports and redlines, as exports.api offers them
 FORMATS = tuple(PIPELINE_FORMATS)
@@ -136,8 +148,13 @@ def stale_after(app: Flask) -> timedelta:
 
 
 def is_interrupted(job: ExportJob, now: datetime, silence: timedelta) -> bool:
-    """A job not finished whose last sign of life is older than `silence`."""
-    return not job.status_enum.finished and job.updated_at < now - silence
+    """A running job whose last heartbeat is older than `silence`, or a job queued for longer than
+    QUEUED_PATIENCE_SECONDS (and `silence`): its process is gone, nothing will finish it."""
+    if job.status_enum.finished:
+        return False
+    if job.status_enum is JobStatus.QUEUED:
+        silence = max(silence, timedelta(seconds=QUEUED_PATIENCE_SECONDS))
+    return job.updated_at < now - silence
 
 
 def interrupted_message() -> str:
@@ -275,88 +292,182 @@ def run_export(job_id: int, app: Flask | None = None) -> None:
     """Run export job `job_id` in an application context of its own; the outcome is on the job row."""
     application = app or _app_for_job()
     with application.app_context():
-        job = db.session.get(ExportJob, job_id)
-        if job is None or job.status_enum.finished:
+        work = _read_work(job_id, application)
+        if work is None:
             return
-        _perform(job, application)
+        with _Heartbeat(job_id, application):
+            _perform(work)
 
 
-def _perform(job: ExportJob, app: Flask) -> None:
+@dataclass(frozen=True)
+class _Work:
+    """Everything a job needs, read in one short transaction: the export itself runs in none."""
+
+    job_id: int
+    fmt: str
+    text: str
+    revision_number: int
+    base_text: str | None
+    base_number: int | None
+    author: str
+    figures: dict[str, bytes]
+    font_paths: list[str] | None
+
+
+def _read_work(job_id: int, app: Flask) -> _Work | None:
+    """The job's inputs, and the job marked running; None when it is gone or already finished."""
+    begin_immediate(db.session)
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status_enum.finished:
+        db.session.rollback()
+        return None
+    revision, base = job.revision, job.base_revision
+    work = _Work(
+        job_id=job.id,
+        fmt=job.format,
+        text=revision.text,
+        revision_number=revision.number,
+        base_text=base.text if base is not None else None,
+        base_number=base.number if base is not None else None,
+        author=job.standard.association.name,
+        figures=figure_files(job.standard) if base is None else {},
+        font_paths=_font_paths(app),
+    )
+    job.status, job.step = JobStatus.RUNNING.value, "start"
+    job.progress = max(job.progress or 0, 1)
+    job.updated_at = utcnow()
+    db.session.commit()
+    return work
+
+
+def _perform(work: _Work) -> None:
+    """Export, then record the outcome in one short write; a failure is stored in words."""
     from authoring.document import DocumentTooLarge
     from exports.errors import ExportError
 
-    _advance(job, 1, "start", status=JobStatus.RUNNING)
     try:
-        data, filename, media_type, warnings = _export(job, app)
+        data, filename, media_type, warnings = _export(work)
     except ExportError as error:
-        db.session.rollback()
-        _fail(job, error.zh, error.en, now=utcnow())
+        _record_failure(work.job_id, error.zh, error.en)
     except DocumentTooLarge as error:
-        db.session.rollback()
-        _fail(job, error.message("zh"), error.message("en"), now=utcnow())
+        _record_failure(work.job_id, error.message("zh"), error.message("en"))
     except Exception:
-        log.exception("export job %s failed", job.id)
-        db.session.rollback()
-        _fail(job, *_both(_internal_message), now=utcnow())
+        log.exception("export job %s failed", work.job_id)
+        _record_failure(work.job_id, *_both(_internal_message))
     else:
-        _advance(job, 95, "store")
-        sha256 = _store(data)
+        _advance(work.job_id, 95, "store")
+        _record_result(work.job_id, data, filename, media_type, warnings)
+
+
+def _write_job(job_id: int, change: Any) -> None:
+    """Apply `change(job)` in a write transaction of its own, taken with BEGIN IMMEDIATE on SQLite
+    (so the busy timeout queues it behind other writers) and committed at once. A job already
+    finished (failed as interrupted meanwhile) is left as it is."""
+    db.session.rollback()  # nothing of an earlier read may stay open: SQLite could not upgrade it
+    begin_immediate(db.session)
+    try:
+        job = db.session.get(ExportJob, job_id, populate_existing=True)
+        if job is not None and not job.status_enum.finished:
+            change(job)
+            job.updated_at = utcnow()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _advance(job_id: int, percent: int, step: str) -> None:
+    """Record a step at once, so that the page polling the job sees it; a lost update is only logged
+    (the export goes on: the next step or the result says where it is)."""
+
+    def change(job: ExportJob) -> None:
+        job.progress = max(job.progress or 0, min(percent, 99))
+        job.step = step
+
+    try:
+        _write_job(job_id, change)
+    except OperationalError:
+        log.warning("progress of export job %s not recorded", job_id, exc_info=True)
+
+
+def _record_result(
+    job_id: int, data: bytes, filename: str, media_type: str, warnings: list[dict[str, str]]
+) -> None:
+    sha256 = hashlib.sha256(data).hexdigest()
+
+    def change(job: ExportJob) -> None:
+        _store(sha256, data)
         job.result_sha256 = sha256
         job.filename, job.media_type, job.size = filename, media_type, len(data)
         job.warnings = warnings
         job.status, job.progress, job.step = JobStatus.DONE.value, 100, "done"
-        job.finished_at = job.updated_at = utcnow()
-    db.session.commit()
+        job.finished_at = utcnow()
+
+    _write_job(job_id, change)
 
 
-def _advance(job: ExportJob, percent: int, step: str, status: JobStatus | None = None) -> None:
-    """Record a step at once, so that the page polling the job sees it."""
-    if status is not None:
-        job.status = status.value
-    job.progress = max(job.progress or 0, min(percent, 99))
-    job.step = step
-    job.updated_at = utcnow()
-    db.session.commit()
+def _record_failure(job_id: int, zh: str, en: str) -> None:
+    _write_job(job_id, lambda job: _fail(job, zh, en, now=utcnow()))
 
 
-def _export(job: ExportJob, app: Flask) -> tuple[bytes, str, str, list[dict[str, str]]]:
+class _Heartbeat:
+    """While a job runs, touch its `updated_at` every HEARTBEAT_SECONDS from a thread of its own: a
+    running job silent for EXPORT_STALE_SECONDS has lost its process (a killed worker, a restart)."""
+
+    def __init__(self, job_id: int, app: Flask) -> None:
+        self.job_id, self.app = job_id, app
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"export-{job_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        interval = float(setting(self.app, "EXPORT_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+        with self.app.app_context():
+            while not self.stopped.wait(interval):
+                try:
+                    _write_job(self.job_id, lambda job: None)
+                except Exception:  # a missed beat is harmless; the next one tries again
+                    log.warning("heartbeat of export job %s not recorded", self.job_id, exc_info=True)
+            db.session.remove()
+
+
+def _export(work: _Work) -> tuple[bytes, str, str, list[dict[str, str]]]:
     from authoring.document import parse
     from exports.api import export_parsed, export_redline
 
-    revision, standard = job.revision, job.standard
-
     def progress(percent: int, step: str) -> None:
         if step != "done":
-            _advance(job, 5 + percent * 85 // 100, step)
+            _advance(work.job_id, 5 + percent * 85 // 100, step)
 
-    doc = parse(revision.text)
-    if job.base_revision is not None:
-        result = export_redline(
-            job.base_revision.text,
-            revision.text,
-            job.format,
-            author=standard.association.name,
-            progress=progress,
-        )
+    doc = parse(work.text)
+    if work.base_text is not None:
+        result = export_redline(work.base_text, work.text, work.fmt, author=work.author, progress=progress)
     else:
         result = export_parsed(
-            doc, job.format, figures=figure_files(standard), progress=progress, font_paths=_font_paths(app)
+            doc, work.fmt, figures=work.figures, progress=progress, font_paths=work.font_paths
         )
-    extension = PIPELINE_FORMATS[job.format][0]
-    filename = f"{download_stem(doc, revision, job.base_revision)}.{extension}"
+    extension = PIPELINE_FORMATS[work.fmt][0]
+    filename = f"{download_stem(doc, work.revision_number, work.base_number)}.{extension}"
     warnings = [{"zh": w.zh, "en": w.en} for w in result.warnings]
     return result.data, filename, result.media_type, warnings
 
 
-def download_stem(doc: Any, revision: Revision, base: Revision | None = None) -> str:
+def download_stem(doc: Any, revision_number: int, base_number: int | None = None) -> str:
     """`T-SZYL-3-2025` for a numbered standard; a draft without a number: title slug and revision."""
     from exports.api import file_stem
 
     stem = file_stem(doc)
     if not doc.meta.number:
-        stem = f"{stem}-r{revision.number}"
-    if base is not None:
-        stem = f"{stem}-redline-r{base.number}-r{revision.number}"
+        stem = f"{stem}-r{revision_number}"
+    if base_number is not None:
+        stem = f"{stem}-redline-r{base_number}-r{revision_number}"
     return stem
 
 
@@ -370,16 +481,15 @@ def _font_paths(app: Flask) -> list[str] | None:
     return [str(p) for p in configured]
 
 
-def _store(data: bytes) -> str:
-    """Keep `data` once under its SHA-256; another job storing the same bytes meanwhile is fine."""
-    sha256 = hashlib.sha256(data).hexdigest()
+def _store(sha256: str, data: bytes) -> None:
+    """Keep `data` once under its SHA-256 (inside the result's write: the lock is held, so no other
+    job can store the same bytes meanwhile on SQLite; on PostgreSQL the savepoint absorbs it)."""
     if db.session.get(ExportFile, sha256) is None:
         try:
             with db.session.begin_nested():
                 db.session.add(ExportFile(sha256=sha256, data=data, size=len(data)))
         except IntegrityError:
             pass
-    return sha256
 
 
 def _fail(job: ExportJob, zh: str, en: str, *, now: datetime) -> None:

@@ -1,8 +1,10 @@
-"""PDF: our AST → pandoc's Typst writer (sandboxed) → our template around it → `typst.compile`.
+"""PDF: our AST → pandoc's Typst writer (sandboxed) → our template around it → typst, in a child.
 
 Typst prints boxes and warns about nothing when a glyph is missing (PITFALLS), so the CJK fonts are
 checked before compiling and a missing font is an error with a message saying how to install one.
-Typst only reads files inside its root, a temporary folder holding the figures we wrote there.
+Typst only reads files inside its root, a temporary folder holding the figures we wrote there, and
+it runs in a child process with a time and a memory limit (exports/typeset.py): a text that crashes
+typst or grows it without end fails its export with a message, and the caller's process survives.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from authoring.document.tree import Document, SectionKind
 from exports import pandoc_ast as pa
 from exports.blocks import BodyBuilder, styled
 from exports.context import Context
-from exports.errors import ExportError
+from exports.errors import ExportError, TextTooComplex
 from exports.pandoc import run_pandoc
+from exports.typeset import TypesetFailed, compile_pdf
 from exports.typst_template import BODY_START, template
 from exports.words import cover_lines
 
@@ -120,8 +123,6 @@ def cover_texts(doc: Document) -> dict[str, str]:
 
 
 def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = None) -> bytes:
-    import typst
-
     paths = font_folders(font_paths)
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-pdf-") as tmp:
@@ -131,7 +132,73 @@ def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = No
             (workdir / name).write_bytes(figure.data)
         main = workdir / "main.typ"
         main.write_text(source, encoding="utf-8")
-        try:
-            return typst.compile(str(main), root=str(workdir), font_paths=paths, format="pdf")
-        except RuntimeError as failed:  # typst.TypstError derives from RuntimeError
-            raise ExportError(f"PDF 排版失败：{failed}", f"Typesetting the PDF failed: {failed}") from failed
+        return typeset(main, workdir, paths, source_text=doc.source)
+
+
+def typeset(main: Path, root: Path, font_paths: list[str], *, source_text: str) -> bytes:
+    """`main` compiled in the capped child; a failure is an ExportError that names the formula to
+    blame when `source_text` (the Markdown) has one nested deeply enough to be the cause."""
+    try:
+        return compile_pdf(main, root, font_paths)
+    except TypesetFailed as failed:
+        raise typeset_error(failed, source_text) from failed
+
+
+#: brace depth from which a formula is the likely cause of a crash (typst's stack gives out near 100)
+SUSPECT_DEPTH = 40
+
+
+def typeset_error(failed: TypesetFailed, source_text: str) -> ExportError:
+    """Words for a failed compile: typst's own message, the formula to blame, or what went wrong."""
+    if failed.kind == "error":
+        return ExportError(f"PDF 排版失败：{failed.detail}", f"Typesetting the PDF failed: {failed.detail}")
+    line = deepest_nesting_line(source_text)
+    if line is not None:
+        return TextTooComplex(
+            f"第 {line} 行的公式过于复杂，无法排版。请拆分或简化该公式（嵌套层次过深）。",
+            f"The formula on line {line} is too complex to typeset. Split or simplify it (it is nested too deeply).",
+        )
+    reasons = {
+        "crashed": (
+            f"排版程序异常终止（{failed.detail}）",
+            f"the typesetter stopped abnormally ({failed.detail})",
+        ),
+        "memory": (
+            f"所需内存超过 {failed.limits.memory_mb} MB 上限",
+            f"it needed more than the {failed.limits.memory_mb} MB memory limit",
+        ),
+        "timeout": (
+            f"超过 {failed.limits.seconds:.0f} 秒未完成，已终止",
+            f"it took longer than {failed.limits.seconds:.0f} s and was stopped",
+        ),
+    }
+    zh, en = reasons[failed.kind]
+    return TextTooComplex(
+        f"无法排版 PDF：{zh}。文本可能过长或过于复杂，请拆分后再试。",
+        f"The PDF could not be typeset: {en}. The text may be too long or too complex; split it and try again.",
+    )
+
+
+def deepest_nesting_line(source_text: str, threshold: int = SUSPECT_DEPTH) -> int | None:
+    """The first line of the paragraph whose braces nest deepest, when they nest `threshold` deep or
+    more (a formula like `\\frac{\\frac{…`); None when nothing nests that deep."""
+    deepest, deepest_line = 0, None
+    depth, start = 0, 1
+    escaped = False
+    for number, line in enumerate(source_text.split("\n"), start=1):
+        if not line.strip():
+            depth, start = 0, number + 1
+            continue
+        for character in line:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == "{":
+                depth += 1
+                if depth > deepest:
+                    deepest, deepest_line = depth, start
+            elif character == "}":
+                depth = max(0, depth - 1)
+        escaped = False
+    return deepest_line if deepest >= threshold else None

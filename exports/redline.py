@@ -190,13 +190,11 @@ def render_redline(
         return redline_docx(diff, new, author, when), []
     if fmt == "html":
         return render_reading_page(diff).encode("utf-8"), []
-    import typst
-
-    from exports.pdf import check_fonts, font_folders
+    from exports.pdf import check_fonts, font_folders, typeset
 
     paths = font_folders()
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         main = Path(tmp) / "main.typ"
         main.write_text(redline_typst(diff, new), encoding="utf-8")
-        return typst.compile(str(main), root=tmp, font_paths=paths, format="pdf"), []
+        return typeset(main, Path(tmp), paths, source_text=new.source), []

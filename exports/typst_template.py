@@ -2,8 +2,8 @@
 
 The cover's texts come in as one dictionary of Typst string literals (escaped by `typst_string`, so no
 text can become markup or code), and the body is pandoc's escaped Typst output with calls to the
-`std-*` functions below around it. Keeping the inputs inside the source (not `sys_inputs`) lets
-typst reuse its memoised layout across exports in the same worker process.
+`std-*` functions below around it. The whole document is one source file, compiled in a child
+process of its own (exports/typeset.py).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from accounts.database import utcnow
+from accounts.database import begin_immediate, utcnow
 from authoring.editor_page import language_of
 from authoring.models import Revision, Standard
 from authoring.page_places import Panel, StandardPage
@@ -87,19 +87,28 @@ def load_job(job_id: int, actor: Actor) -> ExportJob:
 
 
 def job_json(job: ExportJob) -> dict[str, Any]:
-    """What the panel's script shows of a job."""
+    """What the panel's script and the job page show of a job: always its state in words, and for a
+    failed or interrupted job why, and the form that runs it again."""
     language = _language()
     done = job.status == JobStatus.DONE.value
     interrupted = is_interrupted(job, utcnow(), stale_after(current_app))
+    failed = interrupted or job.status == JobStatus.FAILED.value
+    if interrupted:
+        error = interrupted_message()
+    elif failed:
+        error = job.error(language) or _("The export failed.")
+    else:
+        error = None
     return {
         "id": job.id,
         "status": JobStatus.FAILED.value if interrupted else job.status,
+        "state": _state_words(job, interrupted),
         "finished": interrupted or job.status_enum.finished,
         "format": job.format,
         "label": job_label(job),
         "progress": job.progress,
         "step": job.step_label,
-        "error": interrupted_message() if interrupted else job.error(language),
+        "error": error,
         "warnings": job.warning_texts(language),
         "sha256": job.result_sha256 if done else None,
         "filename": job.filename if done else None,
@@ -107,6 +116,28 @@ def job_json(job: ExportJob) -> dict[str, Any]:
         "status_url": url_for("exports.job_status", job_id=job.id),
         "page_url": url_for("exports.job_page", job_id=job.id),
         "download_url": url_for("exports.download", job_id=job.id) if done else None,
+        "retry": _retry_form(job) if failed else None,
+    }
+
+
+def _state_words(job: ExportJob, interrupted: bool) -> str:
+    if interrupted:
+        return _("Interrupted")
+    return {
+        JobStatus.QUEUED: _("Queued"),
+        JobStatus.RUNNING: _("Running"),
+        JobStatus.DONE: _("Finished"),
+        JobStatus.FAILED: _("Failed"),
+    }[job.status_enum]
+
+
+def _retry_form(job: ExportJob) -> dict[str, Any]:
+    """What the "Run again" button posts: the same request, which makes a new job for a failed one."""
+    return {
+        "url": url_for("exports.export", standard_id=job.standard_id),
+        "revision": job.revision.number,
+        "base": job.base_revision.number if job.base_revision is not None else None,
+        "format": job.format,
     }
 
 
@@ -161,6 +192,9 @@ def export(standard_id: int) -> ResponseReturnValue:
     revision = load_revision(standard, number)
     base = load_revision(standard, base_number) if base_number is not None else None
     user = current_user if current_user.is_authenticated else None
+    # the lookup and the new job under the write lock: a job writing its progress meanwhile would
+    # otherwise make SQLite refuse this transaction's first write ("database is locked")
+    begin_immediate(db.session)
     try:
         requested = request_export(
             standard,
