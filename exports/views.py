@@ -29,6 +29,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from accounts.database import begin_immediate, utcnow
@@ -156,7 +157,18 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
     """The export panel beside a revision (its formats and jobs) and on the history page (redlines)."""
     if not can_view_standard(page.user, page.standard):
         return
-    html = render_template("exports/_panel.html", standard=page.standard, revision=page.revision)
+    numbers: list[int] = []
+    if page.revision is None:  # the history page picks any revision, newest first
+        numbers = list(
+            db.session.scalars(
+                select(Revision.number)
+                .where(Revision.standard_id == page.standard.id)
+                .order_by(Revision.number.desc())
+            )
+        )
+    html = render_template(
+        "exports/_panel.html", standard=page.standard, revision=page.revision, revision_numbers=numbers
+    )
     yield Panel("side", Markup(html))
 
 

@@ -11,7 +11,7 @@ from accounts.database import utcnow
 from accounts.models import Organisation
 from accounts.operations import find_user_by_email
 from authoring import operations
-from authoring.demo import demo_text
+from authoring.examples import example_text
 from extensions import db
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def aligned_standard(server: Any) -> int:
             title_en=None,
             committee=None,
             drafters=[drafter.membership_in(association)],
-            text=demo_text("community-care.md") + ALIGNED_TABLE,
+            text=example_text("community-care") + ALIGNED_TABLE,
             now=utcnow(),
         )
         db.session.commit()

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from app_testing import login
-from app_world import ask, demo_text, make_szyl, wait_until_finished
+from app_world import ask, make_szyl, wait_until_finished
+
+from authoring.examples import example_text
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +60,7 @@ def test_a_pdf_and_a_redline_at_once_both_finish_while_the_drafter_saves(app, sz
     pdf_client, redline_client = _client(app, szyl.member), _client(app, szyl.secretariat)
     saver = _client(app, szyl.drafter)
     standard_id = szyl.standard.id
-    text = demo_text("community-care-v2.md")
+    text = example_text("community-care-v2")
     exports_finished = threading.Event()
 
     def export(client: Any, fmt: str, base: int | None) -> dict[str, Any]:

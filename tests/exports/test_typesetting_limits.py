@@ -14,11 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_world import ask, demo_text, make_szyl, wait_until_finished
+from app_world import ask, make_szyl, wait_until_finished
 
 import exports.typeset
 from accounts.database import utcnow
 from authoring import operations
+from authoring.examples import example_text
 from authoring.figures import figures_digest
 from exports import TEMPLATE_VERSION
 from exports.models import ExportJob, job_cache_key
@@ -68,7 +69,7 @@ def save_text(szyl, text: str) -> int:
 def test_a_formula_too_deep_to_typeset_fails_its_job_with_its_line_and_the_next_export_succeeds(
     drafter_client, szyl
 ):
-    text, line = in_scope_clause(demo_text("community-care-v2.md"), NESTED_FORMULA)
+    text, line = in_scope_clause(example_text("community-care-v2"), NESTED_FORMULA)
     number = save_text(szyl, text)
 
     failed = wait_until_finished(
@@ -89,7 +90,7 @@ def test_a_formula_too_deep_to_typeset_fails_its_job_with_its_line_and_the_next_
 
 
 def test_the_command_line_exits_2_with_the_line_of_the_formula_not_139(tmp_path):
-    text, line = in_scope_clause(demo_text("community-care.md"), NESTED_FORMULA)
+    text, line = in_scope_clause(example_text("community-care"), NESTED_FORMULA)
     source = tmp_path / "nested.md"
     source.write_text(text, encoding="utf-8")
     command = [sys.executable, str(ROOT / "stdforge.py"), "export", str(source), "--to", "pdf"]
@@ -101,7 +102,7 @@ def test_the_command_line_exits_2_with_the_line_of_the_formula_not_139(tmp_path)
     assert f"The formula on line {line} is too complex to typeset" in crashed.stderr
     assert "Traceback" not in crashed.stderr and not (tmp_path / "nested.pdf").exists()
 
-    source.write_text(demo_text("community-care.md"), encoding="utf-8")
+    source.write_text(example_text("community-care"), encoding="utf-8")
     fine = subprocess.run(
         [*command, "-o", str(tmp_path / "fine.pdf")], capture_output=True, text=True, cwd=ROOT
     )
@@ -112,7 +113,7 @@ def test_the_command_line_exits_2_with_the_line_of_the_formula_not_139(tmp_path)
 @pytest.mark.parametrize("app_config", [{"EXPORT_RUNNER": "sync"}], indirect=True)
 def test_an_export_that_outgrows_the_memory_cap_is_stopped_and_says_so(drafter_client, szyl, monkeypatch):
     monkeypatch.setattr(exports.typeset, "MEMORY_LIMIT_MB", 256)  # a small machine's setting
-    flood, _ = in_scope_clause(demo_text("community-care-v2.md"), FORMULA_FLOOD)
+    flood, _ = in_scope_clause(example_text("community-care-v2"), FORMULA_FLOOD)
     number = save_text(szyl, flood)  # uncapped, typst grows past 500 MB on it
 
     stopped = ask(drafter_client, szyl.standard, number, "pdf").get_json()
@@ -130,7 +131,7 @@ def test_a_typesetting_past_its_time_is_stopped_and_its_job_beats_meanwhile(
     drafter_client, szyl, monkeypatch
 ):
     monkeypatch.setattr(exports.typeset, "TIME_LIMIT", 3)
-    flood, _ = in_scope_clause(demo_text("community-care-v2.md"), FORMULA_FLOOD)
+    flood, _ = in_scope_clause(example_text("community-care-v2"), FORMULA_FLOOD)
     number = save_text(szyl, flood)  # about 7 s of typst
 
     asked = ask(drafter_client, szyl.standard, number, "pdf").get_json()
