@@ -38,14 +38,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from accounts.database import begin_immediate, utcnow
+from accounts.database import begin_immediate, utcnow, write_lock
 from accounts.models import User
+from accounts.refusals import Refused
+from authoring.events import record
 from authoring.figures import figure_files, figures_digest
 from authoring.models import Revision, Standard
+from authoring.permissions import can_view_standard
 from exports import TEMPLATE_VERSION
 from exports.api import FORMATS as PIPELINE_FORMATS
 from exports.api import REDLINE_FORMATS
-from exports.models import ExportFile, ExportJob, JobStatus, job_cache_key
+from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus, job_cache_key
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -63,14 +66,6 @@ QUEUED_PATIENCE_SECONDS = 900
 
 #: plain exports and redlines, as exports.api offers them
 FORMATS = tuple(PIPELINE_FORMATS)
-
-
-class ExportRefused(Exception):
-    """A request that cannot become a job; the message is translated."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -96,15 +91,18 @@ def request_export(
 ) -> Requested:
     """The export of `revision` as `fmt` (a redline from `base` when given): a cached job or a new one.
 
-    The caller has checked that `user` may read the standard; both revisions belong to it.
+    Whoever may read the standard may export it. The lookup and the new job are decided under the
+    write lock, so a job writing its progress meanwhile queues this request instead of failing it.
     """
+    can_view_standard(user, standard).require("not_found")
     allowed = REDLINE_FORMATS if base is not None else FORMATS
     if fmt not in allowed:
-        raise ExportRefused(_("This export format is not available: %(format)s.", format=fmt[:20]))
+        raise Refused("invalid", _("This export format is not available: %(format)s.", format=fmt[:20]))
     if revision.standard_id != standard.id or (base is not None and base.standard_id != standard.id):
-        raise ExportRefused(_("That revision is not part of this standard."))
+        raise Refused("not_found", _("That revision is not part of this standard."))
     if base is not None and base.id == revision.id:
-        raise ExportRefused(_("Choose two different revisions to compare."))
+        raise Refused("invalid", _("Choose two different revisions to compare."))
+    write_lock(standard)
     key = job_cache_key(
         f"revision:{revision.id}",
         fmt,
@@ -187,10 +185,8 @@ def recent_jobs(standard: Standard, limit: int = 8) -> list[ExportJob]:
 
 
 def setting(app: Flask, name: str, default: Any = None) -> Any:
-    """An export setting: the app's configuration first, then the environment variable of that name."""
+    """An export setting from the app's configuration (`create_app` read the environment once)."""
     value = app.config.get(name)
-    if value in (None, ""):
-        value = os.environ.get(name)
     return default if value in (None, "") else value
 
 
@@ -259,38 +255,16 @@ def _run_logged(job_id: int, app: Flask) -> None:
 
 # -- the job ----------------------------------------------------------------------------------
 
-#: the application an RQ worker runs jobs with (set by `flask worker`, else made on first job)
-_worker_app: Flask | None = None
-#: the process that opened the worker app's database pool; a forked job must not reuse its connections
-_pool_pid: int | None = None
-
-
-def use_app(app: Flask) -> None:
-    """Run this process's RQ jobs with `app` (the `flask worker` command calls it before forking)."""
-    global _worker_app, _pool_pid
-    _worker_app, _pool_pid = app, os.getpid()
-
-
-def _app_for_job() -> Flask:
-    global _worker_app, _pool_pid
-    if _worker_app is None:
-        if has_app_context():
-            return current_app._get_current_object()  # type: ignore[attr-defined]
-        from wsgi import create_app  # the composition root: only a bare `rq worker` gets here
-
-        use_app(create_app())
-    assert _worker_app is not None
-    if _pool_pid != os.getpid():  # RQ forked a work horse: connections of the parent are not ours
-        with _worker_app.app_context():
-            for engine in db.engines.values():
-                engine.dispose(close=False)
-        _pool_pid = os.getpid()
-    return _worker_app
-
 
 def run_export(job_id: int, app: Flask | None = None) -> None:
-    """Run export job `job_id` in an application context of its own; the outcome is on the job row."""
-    application = app or _app_for_job()
+    """Run export job `job_id` in an application context of its own; the outcome is on the job row.
+
+    `app` is the web app's (the thread pool, "sync"); on an RQ worker it is the app that
+    `flask --app wsgi worker` pushed around the job (`exports.worker.AppWorker`).
+    """
+    if app is None and not has_app_context():
+        raise RuntimeError("export jobs run with `flask --app wsgi worker`, which gives them the app")
+    application = app or current_app._get_current_object()  # type: ignore[attr-defined]
     with application.app_context():
         work = _read_work(job_id, application)
         if work is None:
@@ -402,8 +376,24 @@ def _record_result(
         job.warnings = warnings
         job.status, job.progress, job.step = JobStatus.DONE.value, 100, "done"
         job.finished_at = utcnow()
+        record(
+            job.standard,
+            job.created_by,
+            "exported",
+            now=job.finished_at,
+            revision=job.revision.number,
+            note=_export_note(job),
+        )
 
     _write_job(job_id, change)
+
+
+def _export_note(job: ExportJob) -> str:
+    """What the history says was exported, in no one language: "PDF", or "PDF · 1 → 2" for a redline."""
+    label = str(FORMAT_LABELS.get(job.format, job.format))
+    if job.base_revision is None:
+        return label
+    return f"{label} · {job.base_revision.number} → {job.revision.number}"
 
 
 def _record_failure(job_id: int, zh: str, en: str) -> None:

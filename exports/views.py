@@ -32,7 +32,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from accounts.database import begin_immediate, utcnow
+from accounts.database import utcnow
+from accounts.refusals import Refused
 from authoring.editor_page import language_of
 from authoring.models import Revision, Standard
 from authoring.page_places import Panel, StandardPage
@@ -41,7 +42,6 @@ from exports import TEMPLATE_VERSION
 from exports.jobs import (
     FORMATS,
     REDLINE_FORMATS,
-    ExportRefused,
     dispatch,
     interrupted_message,
     is_interrupted,
@@ -204,9 +204,6 @@ def export(standard_id: int) -> ResponseReturnValue:
     revision = load_revision(standard, number)
     base = load_revision(standard, base_number) if base_number is not None else None
     user = current_user if current_user.is_authenticated else None
-    # the lookup and the new job under the write lock: a job writing its progress meanwhile would
-    # otherwise make SQLite refuse this transaction's first write ("database is locked")
-    begin_immediate(db.session)
     try:
         requested = request_export(
             standard,
@@ -217,16 +214,14 @@ def export(standard_id: int) -> ResponseReturnValue:
             base=base,
             silence=stale_after(current_app),
         )
-    except ExportRefused as refusal:
+    except Refused as refusal:  # a format or revision a browser form cannot send: back with a flash
         db.session.rollback()
         return _refuse(standard, refusal.message)
     job_id = requested.job.id
     db.session.commit()
     if requested.new:
         dispatch(job_id)
-        # end any read transaction opened before the job wrote (SQLite reads a snapshot per transaction)
-        db.session.commit()
-    job = db.session.get(ExportJob, job_id)
+    job = db.session.get(ExportJob, job_id, populate_existing=True)
     if _wants_json():
         return jsonify(job_json(job)), 200 if job.status_enum.finished else 202
     return redirect(url_for(".job_page", job_id=job_id), 303)
