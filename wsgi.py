@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts.refusals import Refused
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, csrf, db, init_compression, limiter, login_manager, migrate
 
 #: "module:attribute" of each package's blueprint, registered in this order
 BLUEPRINTS = (
@@ -209,6 +209,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    init_compression(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, event, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from accounts.database import UTCDateTime
 from accounts.models import User
@@ -104,15 +104,19 @@ def record(
 def events_of(
     standard: Standard, *, newest_first: bool = True, limit: int | None = None
 ) -> list[StandardEvent]:
-    """`standard`'s history with the actors loaded, for the standard page and the API."""
+    """`standard`'s history with the actors loaded (one query), for the standard page and the API."""
     order = StandardEvent.id.desc() if newest_first else StandardEvent.id
     query = select(StandardEvent).where(StandardEvent.standard_id == standard.id).order_by(order)
     if limit is not None:
         query = query.limit(limit)
-    return list(db.session.scalars(query.options(selectinload(StandardEvent.actor))))
+    return list(db.session.scalars(query.options(joinedload(StandardEvent.actor))))
 
 
-def count_events(standard: Standard) -> int:
+def count_events(standard: Standard, shown: list[StandardEvent], limit: int) -> int:
+    """How many events `standard` has, given the `shown` newest (at most `limit`): a query only when
+    the list was cut."""
+    if len(shown) < limit:
+        return len(shown)
     return (
         db.session.scalar(
             select(func.count()).select_from(StandardEvent).where(StandardEvent.standard_id == standard.id)

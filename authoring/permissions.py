@@ -7,8 +7,11 @@ only ever sees another organisation's unpublished work when it is a member of it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import Organisation, Role, User
 from accounts.permissions import Actor, is_administrator, role_in
@@ -70,13 +73,14 @@ def load_association(org_id: int, actor: Actor) -> Organisation:
     return org
 
 
-def load_standard(standard_id: int, actor: Actor) -> Standard:
+def load_standard(standard_id: int, actor: Actor, options: Sequence[ORMOption] = ()) -> Standard:
     """The standard if `actor` may read it; 404 otherwise (also when it does not exist).
 
     Someone not logged in is sent to the login page instead, for every id alike: a member who
     follows a link to a draft gets to it after logging in, and nobody learns which ids exist.
+    `options` load with it what the page needs, in the same query or one more.
     """
-    standard = db.session.get(Standard, standard_id)
+    standard = db.session.get(Standard, standard_id, options=options)
     if standard is None or not can_view_standard(actor, standard):
         if _user(actor) is None:
             abort(login_manager.unauthorized())

@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import defer, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from accounts.database import utcnow
 from accounts.refusals import Refused
@@ -20,7 +20,7 @@ from authoring import analysis, history, operations
 from authoring.editor_page import language_of
 from authoring.events import count_events, events_of
 from authoring.forms import NewStandardForm, RestoreForm
-from authoring.models import RenderCache, Revision, Standard
+from authoring.models import RenderCache, Revision, Standard, StandardDrafter
 from authoring.page_places import StandardPage, panels_for
 from authoring.permissions import (
     can_create_standard,
@@ -30,6 +30,7 @@ from authoring.permissions import (
     load_standard,
     load_standard_to_edit,
 )
+from authoring.read_fragments import build_fragment, cached_fragment
 from authoring.revision_query import revision_choice
 from extensions import db
 
@@ -105,32 +106,50 @@ def new_standard(org_id: int) -> ResponseReturnValue:
 # -- a standard ---------------------------------------------------------------------------------
 
 
+#: what the read view needs of a standard beyond its row, loaded with it: the association (permissions,
+#: breadcrumb) and the drafting group (may this user edit)
+READ_STANDARD = (
+    joinedload(Standard.association),
+    joinedload(Standard.drafter_links).joinedload(StandardDrafter.membership),
+)
+
+
 @bp.get("/standards/<int:standard_id>")
 def standard_page(standard_id: int) -> ResponseReturnValue:
-    standard = load_standard(standard_id, current_user)
-    return _read_view(standard, standard.latest_revision())
+    standard = load_standard(standard_id, current_user, options=READ_STANDARD)
+    return _read_view(standard, standard.latest_number)
 
 
 @bp.get("/standards/<int:standard_id>/revisions/<int:number>")
 def revision_page(standard_id: int, number: int) -> ResponseReturnValue:
-    standard = load_standard(standard_id, current_user)
-    return _read_view(standard, load_revision(standard, number))
+    standard = load_standard(standard_id, current_user, options=READ_STANDARD)
+    return _read_view(standard, number)
 
 
-def _read_view(standard: Standard, revision: Revision | None) -> ResponseReturnValue:
+def _read_view(standard: Standard, number: int) -> ResponseReturnValue:
+    """The read view: the text's fragment from this process's cache (else from its stored analysis),
+    and around it what depends on the reader, built on every request."""
+    revision = db.session.scalar(
+        select(Revision)
+        .options(defer(Revision.text), joinedload(Revision.author))
+        .where(Revision.standard_id == standard.id, Revision.number == number)
+    )
     if revision is None:
         abort(404)
-    cache = read_cache(revision)
+    language = language_of(get_locale())
+    fragment = cached_fragment(revision.content_hash, language) or build_fragment(
+        read_cache(revision), language
+    )
     may_edit = can_edit_standard(current_user, standard)
+    events = events_of(standard, limit=RECENT_EVENTS)
     return render_template(
         "authoring/standard.html",
         panels=panels_for(StandardPage("read", standard, revision, current_user)),
-        events=events_of(standard, limit=RECENT_EVENTS),
-        event_count=count_events(standard),
+        events=events,
+        event_count=count_events(standard, events, RECENT_EVENTS),
         standard=standard,
         revision=revision,
-        cache=cache,
-        findings=cache.findings_in(language_of(get_locale())),
+        cache=fragment,
         may_edit=may_edit,
         refusal=may_edit.reason,
     )

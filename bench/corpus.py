@@ -1,5 +1,10 @@
 """The benchmark corpus: a ~300 KB standard made of the community-care example with its technical
-chapters (4–8) repeated under fresh ids, so every cross reference still resolves."""
+chapters (4–8) repeated under fresh ids, so every cross reference still resolves.
+
+The example's flow chart (chapter 5) is `figures/service-flow.png` in the original chapters and every
+odd copy and `figures/service-flow-2.png` in the even ones, so the standard has two figures;
+`figures()` draws both, as the demo does.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from pathlib import Path
 from authoring.examples import example_path
 
 SOURCE = example_path("community-care")
+FIGURE = "figures/service-flow.png"
+SECOND_FIGURE = "figures/service-flow-2.png"
 _ID = re.compile(r"\{#([\w-]+)")
 _REF = re.compile(r"\]\(#([\w-]+)\)")
 TARGET_BYTES = 300_000
@@ -30,6 +37,8 @@ def _renamed(chapters: str, copy: int) -> str:
         return template.format(f"{name}-r{copy}" if name in own else name)
 
     chapters = _ID.sub(lambda m: rename(m, "{{#{}"), chapters)
+    if copy % 2 == 0:
+        chapters = chapters.replace(FIGURE, SECOND_FIGURE)
     return _REF.sub(lambda m: rename(m, "](#{})"), chapters)
 
 
@@ -47,3 +56,17 @@ def standard_text(target_bytes: int = TARGET_BYTES, source: Path = SOURCE) -> st
         size += step
     parts.append(tail)
     return "".join(parts)
+
+
+def figures() -> dict[str, bytes]:
+    """The two figures of the corpus by file name: the demo's flow chart, and the same drawn smaller."""
+    import io
+
+    from PIL import Image
+
+    from exports.demo import flow_chart
+
+    chart = flow_chart()
+    smaller = io.BytesIO()
+    Image.open(io.BytesIO(chart)).resize((800, 280)).save(smaller, format="PNG")
+    return {Path(FIGURE).name: chart, Path(SECOND_FIGURE).name: smaller.getvalue()}

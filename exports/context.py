@@ -35,6 +35,9 @@ class Context:
     anchors: set[str] = field(default_factory=set)
     #: figure files the Typst compile needs in its root: file name → figure
     media: dict[str, Figure] = field(default_factory=dict)
+    #: hand the DOCX writer its figures as files (`figures/NAME`, collected in `media`) instead of
+    #: data URIs: pandoc writes an image's source into the picture's description, once per use
+    figure_files: bool = False
     _lines: list[str] | None = None
     _footnotes: dict[str, list] | None = None
 

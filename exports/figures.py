@@ -8,8 +8,11 @@ is treated as missing: the export shows a framed placeholder and a warning inste
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +53,19 @@ def _decode(name: str, data: bytes) -> Figure | None:
     kind = next((v for magic, v in _MAGIC.items() if data.startswith(magic)), None)
     if kind is None:
         return None
+    digest = hashlib.sha256(data).hexdigest()
+    size = _checked_size(digest)
+    if size is None:
+        size = _verified_size(data)
+        if size is None:
+            return None
+        _remember_size(digest, size)
+    width, height = size
+    return Figure(name=name, data=data, extension=kind[0], media_type=kind[1], width=width, height=height)
+
+
+def _verified_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) when Pillow reads the header and verifies the file; None otherwise."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -58,7 +74,36 @@ def _decode(name: str, data: bytes) -> Figure | None:
             picture.verify()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
-    return Figure(name=name, data=data, extension=kind[0], media_type=kind[1], width=width, height=height)
+    return int(width), int(height)
+
+
+# Pillow's verdict on a figure is kept per SHA-256 of its bytes beside the reference DOCX: the same
+# bytes always get the same verdict, and a one-shot `stdforge export` of a standard whose figures
+# were checked before then needs no Pillow (about 30 ms of its start-up). Only a pass is kept.
+def _size_record(digest: str) -> Path:
+    from authoring.document.cache import cache_dir
+
+    return cache_dir() / "figures" / f"{digest}.size"
+
+
+def _checked_size(digest: str) -> tuple[int, int] | None:
+    try:
+        width, height = (int(n) for n in _size_record(digest).read_text(encoding="ascii").split())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def _remember_size(digest: str, size: tuple[int, int]) -> None:
+    record = _size_record(digest)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=record.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(f"{size[0]} {size[1]}\n")
+        os.replace(tmp, record)
+    except OSError:  # a read-only cache costs the next export the check again, nothing else
+        return
 
 
 class FigureStore:

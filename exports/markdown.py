@@ -219,7 +219,8 @@ def inline_image(ctx: Context, token: Token) -> list[Node]:
 
 
 def picture_node(ctx: Context, src: str, alt: list[Node], *, width_mm: float | None = None) -> Node | None:
-    """The image node for an allowed figure (data URI for pandoc; a file in the Typst root), or None.
+    """The image node for an allowed figure (a data URI for pandoc, or a file in its work folder when
+    `ctx.figure_files`; a file in the Typst root), or None.
 
     A refused or missing figure is reported once as a warning; the caller prints a placeholder.
     """
@@ -239,8 +240,12 @@ def picture_node(ctx: Context, src: str, alt: list[Node], *, width_mm: float | N
                 name = existing
         ctx.media[name] = figure
         return pa.raw_inline("typst", f'#image("{name}", width: {width_mm:.0f}mm)')
-    data = base64.b64encode(figure.data).decode("ascii")
-    node = pa.image(alt, f"data:{figure.media_type};base64,{data}")
+    if ctx.figure_files:
+        source = f"figures/{figure.name}"
+        ctx.media[source] = figure
+    else:
+        source = f"data:{figure.media_type};base64,{base64.b64encode(figure.data).decode('ascii')}"
+    node = pa.image(alt, source)
     node["c"][0][2].append(["width", f"{width_mm:.0f}mm"])
     return node
 

@@ -8,6 +8,8 @@ neither); the heap cap and the time limit keep a pathological input from taking 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import os
 import subprocess
 from pathlib import Path
 
@@ -21,7 +23,17 @@ HEAP_LIMIT = "512M"
 
 @functools.cache
 def pandoc_path() -> str:
-    """The pandoc binary shipped by pypandoc_binary (its version is pinned with the wheel)."""
+    """The pandoc binary shipped by pypandoc_binary (its version is pinned with the wheel).
+
+    Found next to the package without importing it: `import pypandoc` and its search for the newest
+    pandoc on the machine (it runs `pandoc --version` for each) cost a one-shot `stdforge export`
+    about 0.1 s. Without the bundled binary, pypandoc's own search decides.
+    """
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
     import pypandoc
 
     return pypandoc.get_pandoc_path()

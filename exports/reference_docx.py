@@ -7,7 +7,7 @@ minor/major East Asian fonts, because Word otherwise sets Chinese in the theme f
 python-docx's `font.name` sets only the Latin faces (PITFALLS, Word).
 
 The file is generated at first use into a cache directory keyed by the style table and the pandoc
-version; `python -m exports.reference_docx OUT.docx` writes one for a typographer to inspect in Word.
+binary; `python -m exports.reference_docx OUT.docx` writes one for a typographer to inspect in Word.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from exports.ooxml import (
     sub,
     w,
 )
-from exports.pandoc import pandoc_version, run_pandoc
+from exports.pandoc import pandoc_path, run_pandoc
 from exports.styles import FONTS, PAGE, STYLES, Style
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -38,8 +38,16 @@ A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 def style_digest() -> str:
     """Changes whenever a declared style, the page or pandoc changes: the cache key."""
-    material = repr((STYLES, PAGE, FONTS, pandoc_version(), _BUILDER_REVISION))
+    material = repr((STYLES, PAGE, FONTS, pandoc_identity(), _BUILDER_REVISION))
     return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def pandoc_identity() -> str:
+    """The pandoc binary's path, size and modification time: a new pandoc is a new file, and
+    reading this costs nothing, where asking `pandoc --version` costs every export a process."""
+    path = pandoc_path()
+    found = os.stat(path) if os.path.isabs(path) else None
+    return f"{path}:{found.st_size}:{found.st_mtime_ns}" if found else path
 
 
 #: bump when this module's output changes for the same style table
