@@ -66,7 +66,8 @@ def _add_drafters(database_url: str, emails: list[str]) -> list[int]:
     """Give the demo association `emails` as drafters of the demo standard and of a second one."""
     from accounts import operations as accounts
     from accounts.database import utcnow
-    from accounts.models import Organisation, Role, User
+    from accounts.models import Membership, Organisation, Role, User
+    from accounts.permissions import OPERATOR
     from authoring import operations
     from authoring.models import Standard, StandardDrafter
     from extensions import db
@@ -84,21 +85,27 @@ def _add_drafters(database_url: str, emails: list[str]) -> list[int]:
             )
             db.session.add(user)
             db.session.flush()
-            accounts.add_member(None, association, user, Role.DRAFTER)
+            accounts.add_member(OPERATOR, association, user, Role.DRAFTER)
             users.append(user)
         db.session.flush()
         memberships = [user.membership_in(association) for user in users]
         demo = db.session.scalars(db.select(Standard)).one()
         demo.drafter_links.extend(StandardDrafter(membership=m) for m in memberships)
+        secretariat = db.session.scalars(
+            db.select(User)
+            .join(Membership)
+            .where(Membership.org_id == association.id, Membership.role == Role.SECRETARIAT)
+        ).first()
         second = operations.create_standard(
             association,
-            users[0],
+            secretariat,
             title_zh="并发写入测试标准",
             title_en=None,
             committee=None,
             drafters=memberships,
             text=None,
             now=utcnow(),
+            first_author=users[0],
         )
         db.session.commit()
         ids = [demo.id, second.id]
