@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from app_world import ask, make_szyl
+from app_world import ask
 
 import exports.api
 import exports.pdf
@@ -19,17 +19,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def app_config(request, tmp_path):
     return getattr(request, "param", {"EXPORT_RUNNER": "sync"})
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
-
-
-@pytest.fixture
-def drafter_client(client, login, szyl):
-    assert login(client, szyl.drafter).status_code == 302
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import zipfile
 from urllib.parse import quote
 
 import pytest
-from app_world import ask, make_szyl, wait_until_finished
+from app_world import ask, wait_until_finished
 from sqlalchemy import event
 
 from authoring import operations
@@ -28,17 +28,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def app_config(request):
     """Exports run inside the request unless a test asks for another runner."""
     return getattr(request, "param", {"EXPORT_RUNNER": "sync"})
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
-
-
-@pytest.fixture
-def drafter_client(client, login, szyl):
-    assert login(client, szyl.drafter).status_code == 302
-    return client
 
 
 def test_docx_export_finishes_with_the_standard_number_as_file_name(drafter_client, szyl):

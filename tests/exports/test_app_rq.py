@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from app_world import ask, make_szyl
+from app_world import ask
 
 pytestmark = [
     pytest.mark.slow,
@@ -41,17 +41,6 @@ def queue(app, queue_name):
     queue = Queue(queue_name, connection=connection)
     yield queue
     queue.delete(delete_jobs=True)
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
-
-
-@pytest.fixture
-def drafter_client(client, login, szyl):
-    assert login(client, szyl.drafter).status_code == 302
-    return client
 
 
 def test_the_web_app_enqueues_and_a_worker_runs_the_export(drafter_client, szyl, queue):

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from app_world import ask, make_szyl
+from app_world import ask
 
 
 @pytest.fixture
 def app_config():
     return {"EXPORT_RUNNER": "sync"}
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
-
-
-@pytest.fixture
-def drafter_client(client, login, szyl):
-    assert login(client, szyl.drafter).status_code == 302
-    return client
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from app_testing import login
-from app_world import ask, make_szyl, wait_until_finished
+from app_world import ask, wait_until_finished
 
 from authoring.examples import example_text
 
@@ -23,11 +23,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def app_config():
     return {"EXPORT_RUNNER": "thread", "EXPORT_WORKERS": 2}
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
 
 
 def _client(app: Any, user: Any) -> Any:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from app_world import ask, make_szyl, wait_until_finished
+from app_world import ask, wait_until_finished
 
 import exports.typeset
 from accounts.database import utcnow
@@ -45,17 +45,6 @@ def in_scope_clause(text: str, paragraph: str) -> tuple[str, int]:
 def app_config(request):
     """Exports on the in-process pool, as `make run` runs them, unless a test asks otherwise."""
     return getattr(request, "param", {"EXPORT_RUNNER": "thread"})
-
-
-@pytest.fixture
-def szyl(make_org, make_member):
-    return make_szyl(make_org, make_member)
-
-
-@pytest.fixture
-def drafter_client(client, login, szyl):
-    assert login(client, szyl.drafter).status_code == 302
-    return client
 
 
 def save_text(szyl, text: str) -> int:
