@@ -191,6 +191,15 @@ def test_a_drafters_journey(page: Any, live_server: Any) -> None:
     assert restored_text == latest_text_of(live_server, standard_id, start_revision)
     shot(page, "08-restored")
 
+    # the standard page tells what happened, newest first: the restore, then the save with its message
+    page.goto(f"{live_server.url}/standards/{standard_id}")
+    events = page.locator("#events .event")
+    assert "恢复了较早的修订版本" in events.nth(0).inner_text()
+    assert f"第 {restored_number} 版" in events.nth(0).inner_text()
+    assert "增加持续改进记录和投诉处理" in events.nth(1).inner_text()
+    page.locator("#events").scroll_into_view_if_needed()
+    page.locator("#events").screenshot(path=str(ARTIFACTS / "08b-events.png"))
+
 
 def test_a_reviewer_reads_the_review_draft_changes_as_the_standard_prints_them(
     page: Any, live_server: Any
