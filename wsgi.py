@@ -353,6 +353,30 @@ def _register_pages(app: Flask) -> None:
         return render_template("errors/error.html", code=500, title=title, message=message), 500
 
 
+#: the cyclic collector's first-generation threshold in a server process (Python's default is 700)
+SERVER_GC_THRESHOLD = 10_000
+
+
+def tune_for_serving() -> None:
+    """Warm the document core, then make the cyclic garbage collector cheap for a worker process.
+
+    Parsing a 300 KB standard allocates about a million short-lived objects; with the default
+    thresholds the collector runs hundreds of times per save and walks what the worker keeps (jieba's
+    dictionary, the modules), about a third of a save's time. Once per process, after the warm-up:
+    freeze what exists (it is never garbage) and collect the young generation every 10,000 new objects
+    instead of 700. Cycles are still collected; no request pauses the collector for another.
+    """
+    import gc
+
+    from authoring.document import parse
+    from authoring.document.lint import lint
+
+    lint(parse("---\ntitle: {zh: 预热}\n---\n\n# 范围\n\n本文件规定了预热。\n"))
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(SERVER_GC_THRESHOLD, 10, 10)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; `test_config` overrides the environment (tests, scripts)."""
     instance_path = os.environ.get("INSTANCE_PATH") or None  # must be absolute; default ./instance

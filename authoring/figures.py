@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, utcnow
 from accounts.models import User
-from accounts.refusals import Refused
+from accounts.refusals import Decision, Refused
 from authoring.models import Standard
 from authoring.permissions import Actor, can_edit_standard
 from extensions import db
@@ -78,7 +78,7 @@ class Figure(db.Model):
         return f"<Figure {self.standard_id}/{self.name}>"
 
 
-def can_manage_figures(actor: Actor, standard: Standard) -> bool:
+def can_manage_figures(actor: Actor, standard: Standard) -> Decision:
     """Whoever may edit the text: its drafters and the association's secretariat, in an editable stage."""
     return can_edit_standard(actor, standard)
 
@@ -197,10 +197,9 @@ def upload_figure(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Figure:
     """Store `data` as figure `filename` of `standard`, re-encoded; a figure of that name is replaced."""
-    if not can_manage_figures(user, standard):
-        raise Refused(
-            "invalid", _("Only the drafters of this standard and the secretariat may change its figures.")
-        )
+    can_manage_figures(user, standard).require(
+        message=_("Only the drafters of this standard and the secretariat may change its figures.")
+    )
     name = clean_name(filename)
     picture, media_type, width, height = reencode(data, name, max_bytes=max_bytes)
     figure = find_figure(standard, name) or Figure(standard=standard, name=name)
@@ -227,9 +226,8 @@ def upload_figure(
 
 def delete_figure(figure: Figure, user: User) -> None:
     """Remove a figure; the text's reference then exports as a framed placeholder."""
-    if not can_manage_figures(user, figure.standard):
-        raise Refused(
-            "invalid", _("Only the drafters of this standard and the secretariat may change its figures.")
-        )
+    can_manage_figures(user, figure.standard).require(
+        message=_("Only the drafters of this standard and the secretariat may change its figures.")
+    )
     db.session.delete(figure)
     db.session.flush()

@@ -133,6 +133,7 @@ def export_redline(
     *,
     author: str = "StandardForge",
     progress: Progress | None = None,
+    font_paths: list[str] | None = None,
 ) -> ExportResult:
     """The changes from `old_text` to `new_text`: DOCX with tracked changes, or HTML/PDF marked up."""
     if fmt not in REDLINE_FORMATS:
@@ -142,7 +143,7 @@ def export_redline(
     from exports.redline import render_redline
 
     _notify(progress, 30, "diff")
-    data, warnings = render_redline(old, new, fmt, author=author)
+    data, warnings = render_redline(old, new, fmt, author=author, font_paths=font_paths)
     _notify(progress, 100, "done")
     extension, media_type = FORMATS[fmt]
     return ExportResult(data, f"{file_stem(new, '-redline')}.{extension}", media_type, warnings)

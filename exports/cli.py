@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from authoring.document import DocumentTooLarge
     from exports.api import REDLINE_FORMATS, export_document, export_redline
     from exports.errors import ExportError, TextTooComplex
+    from exports.pdf import font_folders_from_environment
 
     if args.output == "-":
         print("stdforge export: -o - is not supported; give a file name", file=sys.stderr)
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     text = _read(args.file)
     if text is None:
         return UNREADABLE
+    font_paths = [*font_folders_from_environment(), *(args.font_path or [])]
     try:
         if args.redline_from:
             if args.to not in REDLINE_FORMATS:
@@ -70,10 +72,10 @@ def run(args: argparse.Namespace) -> int:
             old = _read(args.redline_from)
             if old is None:
                 return UNREADABLE
-            result = export_redline(old, text, args.to, author=args.author)
+            result = export_redline(old, text, args.to, author=args.author, font_paths=font_paths)
         else:
             figures = Path(args.file).resolve().parent / "figures"
-            result = export_document(text, args.to, figures=figures, font_paths=args.font_path)
+            result = export_document(text, args.to, figures=figures, font_paths=font_paths)
     except TextTooComplex as error:
         print(f"stdforge export: {error.zh}\n{error.en}", file=sys.stderr)
         return UNREADABLE

@@ -438,7 +438,14 @@ def _export(work: _Work) -> tuple[bytes, str, str, list[dict[str, str]]]:
 
     doc = parse(work.text)
     if work.base_text is not None:
-        result = export_redline(work.base_text, work.text, work.fmt, author=work.author, progress=progress)
+        result = export_redline(
+            work.base_text,
+            work.text,
+            work.fmt,
+            author=work.author,
+            progress=progress,
+            font_paths=work.font_paths,
+        )
     else:
         result = export_parsed(
             doc, work.fmt, figures=work.figures, progress=progress, font_paths=work.font_paths

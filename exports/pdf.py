@@ -37,9 +37,15 @@ PANDOC_WORKERS = min(4, os.cpu_count() or 1)
 
 
 def font_folders(extra: list[str] | None = None) -> list[str]:
-    """The folders of STDFORGE_FONT_PATHS, then `extra`; typst adds the system fonts itself."""
-    configured = [p for p in os.environ.get(FONT_PATH_VARIABLE, "").split(os.pathsep) if p]
-    return [*configured, *(extra or [])]
+    """The font folders the caller configured (the app's EXPORT_FONT_PATHS, the command line's
+    STDFORGE_FONT_PATHS and --font-path); typst adds the system fonts itself. Nothing here reads the
+    environment: each door reads its own settings once."""
+    return list(extra or [])
+
+
+def font_folders_from_environment() -> list[str]:
+    """The command line's STDFORGE_FONT_PATHS, separated like PATH."""
+    return [p for p in os.environ.get(FONT_PATH_VARIABLE, "").split(os.pathsep) if p]
 
 
 @functools.cache

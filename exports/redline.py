@@ -182,7 +182,13 @@ def redline_typst(diff: DocumentDiff, new: Document) -> str:
 
 
 def render_redline(
-    old: Document, new: Document, fmt: str, *, author: str = "StandardForge", when: datetime | None = None
+    old: Document,
+    new: Document,
+    fmt: str,
+    *,
+    author: str = "StandardForge",
+    when: datetime | None = None,
+    font_paths: list[str] | None = None,
 ) -> tuple[bytes, list[ExportWarning]]:
     diff = diff_documents(old, new, reading=True)
     when = when or datetime.now(UTC)
@@ -192,7 +198,7 @@ def render_redline(
         return render_reading_page(diff).encode("utf-8"), []
     from exports.pdf import check_fonts, font_folders, typeset
 
-    paths = font_folders()
+    paths = font_folders(font_paths)
     check_fonts(paths)
     with tempfile.TemporaryDirectory(prefix="stdforge-redline-") as tmp:
         main = Path(tmp) / "main.typ"
