@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("only", nargs="*", help="bench modules to run (default: all)")
     args = parser.parse_args(argv)
     REPEAT = args.repeat
+    # the bench modules import `bench.run`, a module apart from this script when it runs as __main__
+    importlib.import_module("bench.run").REPEAT = args.repeat
     report = Report()
     for name in discover():
         if args.only and name not in args.only and name.removeprefix("bench_") not in args.only:
