@@ -11,7 +11,6 @@ import subprocess
 import sys
 
 import pytest
-
 from app_testing import ROOT
 
 pytestmark = pytest.mark.slow
