@@ -41,13 +41,19 @@ def render_html(diff: DocumentDiff, *, inline: bool = True, side_by_side: bool =
 
 def render_html_page(diff: DocumentDiff) -> str:
     """A complete HTML page (the `stdforge diff --format html` output)."""
+    return html_page(diff, render_html(diff))
+
+
+def html_page(diff: DocumentDiff, body: str, extra_style: str = "") -> str:
+    """`body` (already escaped and sanitised) as a standalone page titled after the diff's standard."""
     words = labels(diff.language)
     title = " — ".join(part for part in (diff.new_title or diff.old_title, words["title"]) if part)
     lang = "en" if diff.language == "en" else "zh-CN"
+    style = f"{STYLE}\n{extra_style}" if extra_style else STYLE
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n"
-        f"<h1>{escape(title)}</h1>\n{render_html(diff)}\n</body>\n</html>\n"
+        f"<title>{escape(title)}</title>\n<style>\n{style}\n</style>\n</head>\n<body>\n"
+        f"<h1>{escape(title)}</h1>\n{body}\n</body>\n</html>\n"
     )
 
 

@@ -15,7 +15,7 @@ import nh3
 from authoring.document.diffing.labels import hunk_title, labels, printed_numbers
 from authoring.document.diffing.layout import Paragraph, Runs, Table, layout
 from authoring.document.diffing.model import DocumentDiff, SectionDiff, Status
-from authoring.document.diffing.render_html import STYLE
+from authoring.document.diffing.render_html import html_page
 from authoring.document.diffing.textdiff import DELETE, EQUAL, INSERT
 
 READING_STYLE = """
@@ -59,14 +59,7 @@ def render_reading_html(diff: DocumentDiff) -> str:
 
 def render_reading_page(diff: DocumentDiff) -> str:
     """A complete HTML page: the HTML redline that reviewers open."""
-    words = labels(diff.language)
-    title = " — ".join(part for part in (diff.new_title or diff.old_title, words["title"]) if part)
-    lang = "en" if diff.language == "en" else "zh-CN"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{STYLE}\n{READING_STYLE}\n</style>\n</head>\n<body>\n"
-        f"<h1>{escape(title)}</h1>\n{render_reading_html(diff)}\n</body>\n</html>\n"
-    )
+    return html_page(diff, render_reading_html(diff), READING_STYLE)
 
 
 def hunk_status(hunk: SectionDiff, words: dict[str, str]) -> str:
