@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
 from accounts.models import Invitation, Membership, Organisation, Role, User
@@ -59,19 +59,19 @@ def can_view_org(actor: Actor, org: Organisation) -> Decision:
     """Its members and the platform administrator."""
     user = _user(actor)
     allowed = is_administrator(actor) or (user is not None and user.membership_in(org) is not None)
-    return Decision.of(allowed, _("Only the organisation's members see this page."))
+    return Decision.of(allowed, _l("Only the organisation's members see this page."))
 
 
 def can_manage_members(actor: Actor, org: Organisation) -> Decision:
     """The organisation's secretariat and the platform administrator."""
     allowed = is_administrator(actor) or role_in(actor, org) == Role.SECRETARIAT
-    return Decision.of(allowed, _("Only the secretariat manages the members of this organisation."))
+    return Decision.of(allowed, _l("Only the secretariat manages the members of this organisation."))
 
 
 def can_administer_orgs(actor: Actor) -> Decision:
     """Create, rename and set the code of organisations: the platform administrator (or the operator)."""
     return Decision.of(
-        is_administrator(actor), _("Only the platform administrator may create organisations.")
+        is_administrator(actor), _l("Only the platform administrator may create organisations.")
     )
 
 

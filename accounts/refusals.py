@@ -84,9 +84,10 @@ class Decision:
         return cls(False, tuple(reasons))
 
     @classmethod
-    def of(cls, allowed: bool, reason: str) -> Decision:
-        """Allowed, or refused for `reason`: for one-line predicates."""
-        return ALLOWED if allowed else cls(False, (reason,))
+    def of(cls, allowed: bool, reason: object) -> Decision:
+        """Allowed, or refused for `reason`: for one-line predicates. `reason` may be a lazy string
+        (`lazy_gettext`), translated only when the answer is no: predicates run on every page."""
+        return ALLOWED if allowed else cls(False, (str(reason),))
 
     @property
     def reason(self) -> str | None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.interfaces import ORMOption
 
 from accounts.models import Organisation, Role, User
@@ -32,7 +33,7 @@ def can_view_standard(actor: Actor, standard: Standard) -> Decision:
     allowed = is_administrator(actor) or (
         user is not None and (role_in(user, standard.association) is not None or standard.is_drafter(user))
     )
-    return Decision.of(allowed, _("Only the association's members see its unpublished standards."))
+    return Decision.of(allowed, _l("Only the association's members see its unpublished standards."))
 
 
 def can_edit_standard(actor: Actor, standard: Standard) -> Decision:
@@ -49,20 +50,20 @@ def can_edit_standard(actor: Actor, standard: Standard) -> Decision:
         role_in(user, standard.association) == Role.SECRETARIAT or standard.is_drafter(user)
     )
     return Decision.of(
-        allowed, _("Only the drafters of this standard and the association's secretariat may edit it.")
+        allowed, _l("Only the drafters of this standard and the association's secretariat may edit it.")
     )
 
 
 def can_create_standard(actor: Actor, association: Organisation) -> Decision:
     """The association's secretariat."""
     allowed = association.is_association and role_in(actor, association) == Role.SECRETARIAT
-    return Decision.of(allowed, _("Only the association's secretariat creates projects."))
+    return Decision.of(allowed, _l("Only the association's secretariat creates projects."))
 
 
 def can_list_standards(actor: Actor, association: Organisation) -> Decision:
     """Members of the association and the administrator see all its projects."""
     allowed = is_administrator(actor) or role_in(actor, association) is not None
-    return Decision.of(allowed, _("Only the association's members see its projects."))
+    return Decision.of(allowed, _l("Only the association's members see its projects."))
 
 
 def load_association(org_id: int, actor: Actor) -> Organisation:
