@@ -9,12 +9,12 @@ what the linter says about it depend only on its text, so they are computed once
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, utcnow
@@ -114,8 +114,21 @@ class Standard(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: when it was created
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the published number, "T/ABC 12—2025" (U+2014); None until published, never changed after.
+    #: Unique in the database, so two publications at the same instant cannot share one
+    number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: the association's sequence number within `number` (12 above); a revision keeps the old one
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    #: the publication and implementation dates the cover and the registry show
+    published_on: Mapped[date | None] = mapped_column(Date)
+    implemented_on: Mapped[date | None] = mapped_column(Date)
+    #: the number of the revision that was published (frozen for good)
+    published_revision: Mapped[int | None] = mapped_column(Integer)
+    #: the published standard this project replaces (a revision project), if any
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="SET NULL"))
 
     association: Mapped[Organisation] = relationship()
+    replaces: Mapped[Standard | None] = relationship(remote_side="Standard.id", foreign_keys=[replaces_id])
     created_by: Mapped[User | None] = relationship()
     drafter_links: Mapped[list[StandardDrafter]] = relationship(cascade="all, delete-orphan")
     revisions: Mapped[list[Revision]] = relationship(
