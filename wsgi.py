@@ -32,6 +32,7 @@ BLUEPRINTS = (
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
+    "workflow.registry_views:bp",
     "exports.views:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
@@ -45,7 +46,13 @@ ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
 #: modules imported so that their models join the metadata (migrations, create_all)
-MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
+MODEL_MODULES = (
+    "accounts.models",
+    "authoring.models",
+    "authoring.events",
+    "workflow.registry_index",
+    "exports.models",
+)
 
 #: the interface languages; the first is the default
 LANGUAGES = ("zh_CN", "en")
