@@ -29,6 +29,7 @@ from extensions import babel, csrf, db, init_compression, limiter, login_manager
 BLUEPRINTS = (
     "accounts.views:bp",
     "accounts.admin_views:bp",
+    "accounts.import_views:bp",
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
