@@ -164,10 +164,8 @@ def import_members_command(file: str, org_reference: str, dry_run: bool) -> None
 
     org = _find_org(org_reference)
     path = Path(file)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        data = path.open("rb").read(MAX_FILE_BYTES + 1)  # read_table refuses it with its message
-    else:
-        data = path.read_bytes()
+    with path.open("rb") as member_file:
+        data = member_file.read(MAX_FILE_BYTES + 1)  # a larger file is refused by read_table
     try:
         plan = operations.read_member_list(OPERATOR, org, path.name, data, now=utcnow())
     except Refused as refused:
