@@ -93,3 +93,11 @@ def test_an_unknown_organisation_is_an_error(app, association, tmp_path):
     result = run(app, str(path), "--org", "NOPE")
     assert result.exit_code == 1
     assert "no organisation" in result.output
+
+
+def test_the_example_member_list_of_the_readme_imports_cleanly(app, association):
+    from app_testing import ROOT
+
+    result = run(app, str(ROOT / "examples" / "members.csv"), "--org", "SZYL", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "total: 3 new_account, 0 new_membership, 0 changed, 0 unchanged, 0 refused" in result.output
