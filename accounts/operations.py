@@ -538,6 +538,8 @@ def apply_member_import(
     _check_actor(actor, org)
     _lock_org(org)
     if stored is not None:
+        if stored.org_id != org.id:
+            raise Refused("not_found", _("There is no such page, or it is not yours to see."))
         db.session.refresh(stored)
         if stored.applied_at is not None:
             raise Refused("closed", _("This import has already been applied."))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,8 +13,9 @@ from sqlalchemy import func, select
 
 from accounts import operations
 from accounts.database import utcnow
-from accounts.member_import import Kind
+from accounts.member_import import ImportPlan, Kind
 from accounts.models import Invitation, MemberImport, Membership, Role, User
+from accounts.permissions import OPERATOR
 from accounts.refusals import Refused
 
 
@@ -336,3 +339,52 @@ def test_a_member_may_not_import(client, login, association, make_member):
     login(client, make_member(association, Role.MEMBER))
     answer = upload(client, association, csv_bytes([("x@example.org", "", "", "secretariat", "", "")]))
     assert answer.status_code == 403
+
+
+def test_two_confirms_of_one_preview_at_once_apply_it_once(app, association, secretariat, db):
+    """The second confirm waits for the write lock, then finds the import applied: one set of invitations."""
+    data = csv_bytes(
+        [("a@example.org", "甲", "", "member", "", ""), ("b@example.org", "乙", "", "drafter", "", "")]
+    )
+    stored_id = operations.preview_member_import(secretariat, association, "m.csv", data, now=utcnow()).id
+    db.session.commit()
+    first_applied, second_started = threading.Event(), threading.Event()
+    outcomes: dict[int, object] = {}
+
+    def confirm(index: int) -> None:
+        with app.app_context():
+            if index == 1:
+                first_applied.wait(10)
+                second_started.set()
+            try:
+                stored = db.session.get(MemberImport, stored_id)
+                operations.apply_member_import(
+                    OPERATOR,
+                    stored.org,
+                    ImportPlan.from_json(stored.plan),
+                    now=utcnow(),
+                    valid_for=timedelta(days=1),
+                    stored=stored,
+                )
+                if index == 0:
+                    first_applied.set()
+                    second_started.wait(10)
+                    time.sleep(0.3)  # the second confirm is waiting for the lock meanwhile
+                db.session.commit()
+                outcomes[index] = "applied"
+            except Exception as error:  # the outcome is what the test checks
+                db.session.rollback()
+                outcomes[index] = error
+            finally:
+                first_applied.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=confirm, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes[0] == "applied"
+    assert isinstance(outcomes[1], Refused) and outcomes[1].kind == "closed"
+    db.session.rollback()
+    assert sorted(i.email for i in _invitations(db, association)) == ["a@example.org", "b@example.org"]
