@@ -2,7 +2,7 @@
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
 Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
-STANDARD_PANELS): each entry names code that exists, and a missing one stops the start-up.
+STANDARD_PANELS, STANDARD_PAGE_VERSIONS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ DESK_SOURCES = ("authoring.desk:desk_items",)
 ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
+#: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
+#: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
+STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
 
@@ -114,6 +117,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",
+        #: the interface languages, the default first (authoring.page_cache keys pages by them)
+        LANGUAGES=LANGUAGES,
         BABEL_DEFAULT_TIMEZONE=env.get("TIMEZONE", "Asia/Shanghai"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -238,7 +243,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_packages(app: Flask) -> None:
     from accounts.hooks import hooks
-    from authoring import page_places
+    from authoring import page_cache, page_places
 
     for name in MODEL_MODULES:
         import_hook(name)
@@ -252,6 +257,7 @@ def _register_packages(app: Flask) -> None:
     registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
+    page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
 
 
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:

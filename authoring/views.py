@@ -6,7 +6,17 @@ Views are thin: load and authorise, call one operation, commit once, render.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -21,6 +31,7 @@ from authoring.editor_page import language_of
 from authoring.events import count_events, events_of
 from authoring.forms import NewStandardForm, RestoreForm
 from authoring.models import RenderCache, Revision, Standard, StandardDrafter
+from authoring.page_cache import keep, kept_response, page_key
 from authoring.page_places import StandardPage, panels_for
 from authoring.permissions import (
     can_create_standard,
@@ -116,14 +127,20 @@ READ_STANDARD = (
 
 @bp.get("/standards/<int:standard_id>")
 def standard_page(standard_id: int) -> ResponseReturnValue:
+    key = page_key(standard_id, current_app.config["LANGUAGES"])
+    if (kept := kept_response(key)) is not None:
+        return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
-    return _read_view(standard, standard.latest_number)
+    return keep(key, make_response(_read_view(standard, standard.latest_number)))
 
 
 @bp.get("/standards/<int:standard_id>/revisions/<int:number>")
 def revision_page(standard_id: int, number: int) -> ResponseReturnValue:
+    key = page_key(standard_id, current_app.config["LANGUAGES"])
+    if (kept := kept_response(key)) is not None:
+        return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
-    return _read_view(standard, number)
+    return keep(key, make_response(_read_view(standard, number)))
 
 
 def _read_view(standard: Standard, number: int) -> ResponseReturnValue:
