@@ -27,6 +27,7 @@ from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 from accounts.database import utcnow
 from accounts.refusals import Refused
 from authoring import analysis, history, operations
+from authoring.document import DocumentTooLarge
 from authoring.editor_page import language_of
 from authoring.events import count_events, events_of
 from authoring.forms import NewStandardForm, RestoreForm
@@ -242,7 +243,11 @@ def diff_page(standard_id: int) -> ResponseReturnValue:
     if choice.problem is not None:
         return render_template("authoring/diff.html", problem=choice.problem, **page), choice.status
     old, new = load_revision(standard, choice.old), load_revision(standard, choice.new)
-    view = history.compare(old, new, reading=page["mode"] == "reading")
+    try:
+        view = history.compare(old, new, reading=page["mode"] == "reading")
+    except DocumentTooLarge as error:  # a revision stored before the caps: say so, offer the choice again
+        problem = analysis.refusal(error).message
+        return render_template("authoring/diff.html", problem=problem, **page), 413
     return render_template("authoring/diff.html", old=old, new=new, view=view, note=choice.note, **page)
 
 
