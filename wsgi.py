@@ -220,6 +220,22 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        """Flask-Login's answer to someone not logged in, in JSON for a JSON client (a 401 it can
+        act on, not a redirect to an HTML form)."""
+        from flask import flash, redirect
+        from flask_login import login_url
+
+        from accounts.json_errors import json_error, wants_json
+
+        if wants_json():
+            response, status = json_error(401, _("Please log in."), code="unauthenticated")
+            response.status_code = status
+            return response
+        flash(_("Please log in to see this page."), "info")
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         """The session holds "id:token"; a token replaced at logout or password change ends it."""
