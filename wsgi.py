@@ -45,7 +45,13 @@ ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
 #: modules imported so that their models join the metadata (migrations, create_all)
-MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
+MODEL_MODULES = (
+    "accounts.models",
+    "authoring.models",
+    "authoring.events",
+    "workflow.models",
+    "exports.models",
+)
 
 #: the interface languages; the first is the default
 LANGUAGES = ("zh_CN", "en")

@@ -32,6 +32,14 @@ EVENT_LABELS: Mapping[str, Any] = {
     "merged": _l("Revision saved, merged with a save made meanwhile"),
     "restored": _l("Earlier revision restored"),
     "exported": _l("Exported"),
+    # workflow: stages, consultations, publication
+    "stage_changed": _l("Stage changed"),
+    "consultation_opened": _l("Released for consultation"),
+    "consultation_closed": _l("Consultation closed"),
+    "published": _l("Published: final revision with the number and dates"),
+    "replaced": _l("Replaced by a new edition"),
+    "revision_opened": _l("Revision started as a new project"),
+    "revision": _l("Project created to revise a published standard"),
 }
 
 
