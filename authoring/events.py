@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from accounts.database import UTCDateTime
 from accounts.models import User
-from authoring.models import Standard
+from authoring.models import Stage, Standard
 from extensions import db
 
 #: every kind of event and how a reader reads it; a kind missing here is refused by `record`
@@ -71,8 +71,22 @@ class StandardEvent(db.Model):
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
 
+    @property
+    def stages(self) -> str | None:
+        """ "起草 → 征求意见" for a stage change, in the reader's language; None otherwise."""
+        if not (self.from_stage and self.to_stage):
+            return None
+        return " → ".join(_stage_label(value) for value in (self.from_stage, self.to_stage))
+
     def __repr__(self) -> str:
         return f"<StandardEvent {self.standard_id} {self.kind} #{self.revision}>"
+
+
+def _stage_label(value: str) -> str:
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value
 
 
 @event.listens_for(StandardEvent, "before_update")
