@@ -154,3 +154,28 @@ def next_transitions(standard: Standard, actor: Actor, now: datetime) -> list[Ne
     permitted = can_move_stages(actor, standard)
     inputs = gate_inputs(standard, now)
     return [NextStage(move, permitted, rules.gate(move, inputs)) for move in moves]
+
+
+#: the stages whose released revision carries the stage's draft name on its cover
+RELEASE_STAGES = (Stage.CONSULTATION.value, Stage.REVIEW.value, Stage.APPROVAL.value)
+
+
+def released_in(standard: Standard, revision_number: int) -> Stage | None:
+    """The stage revision `revision_number` was last released in (consultation: 征求意见稿, review:
+    送审稿, approval: 报批稿), read from the events; None for a working draft or the published text."""
+    from authoring.events import StandardEvent
+
+    if standard.published_revision == revision_number:
+        return None
+    stage = db.session.scalar(
+        select(StandardEvent.to_stage)
+        .where(
+            StandardEvent.standard_id == standard.id,
+            StandardEvent.kind == "stage_changed",
+            StandardEvent.revision == revision_number,
+            StandardEvent.to_stage.in_(RELEASE_STAGES),
+        )
+        .order_by(StandardEvent.id.desc())
+        .limit(1)
+    )
+    return Stage(stage) if stage else None
