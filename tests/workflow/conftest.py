@@ -41,6 +41,12 @@ def clean_text() -> str:
     return example_text("en-sample")
 
 
+@pytest.fixture(scope="session")
+def community_text() -> str:
+    """The demo's consultation draft: clean, and its cover names itself 征求意见稿 (then 送审稿 in v2)."""
+    return example_text("community-care-v2")
+
+
 @pytest.fixture
 def association(make_org: Callable[..., Organisation]) -> Organisation:
     return make_org("association", name="深圳市养老服务业协会", code="SZYL")
