@@ -59,7 +59,7 @@ def test_a_member_may_not_move_stages(make_standard, drafter, member, clock):
         with pytest.raises(Refused) as refused:
             _release(standard, actor, clock)
         assert refused.value.status == 403
-        assert "secretariat" in refused.value.message
+        assert "秘书处" in refused.value.message
 
 
 def test_the_operator_may_move_stages(make_standard, clock, db):
@@ -71,7 +71,7 @@ def test_the_operator_may_move_stages(make_standard, clock, db):
 
 @pytest.mark.parametrize(
     ("closes_at", "words"),
-    [("2026-02-27", "past"), ("soon", "date"), ("", "date"), (None, "date")],
+    [("2026-02-27", "早于今天"), ("soon", "YYYY-MM-DD"), ("", "YYYY-MM-DD"), (None, "YYYY-MM-DD")],
 )
 def test_a_bad_end_date_is_invalid_with_its_field(make_standard, secretariat, clock, closes_at, words):
     standard = make_standard()
@@ -113,7 +113,7 @@ def test_the_period_cannot_close_before_its_end_without_a_reason(make_standard, 
     with pytest.raises(Refused) as refused:
         operations.transition(standard, secretariat, Stage.DISPOSITION, now=clock.tick())
     assert refused.value.status == 409 and refused.value.kind == "gate"
-    assert any("closes on 2026-04-01" in r for r in [refused.value.message, *refused.value.reasons])
+    assert any("2026-04-01" in r for r in [refused.value.message, *refused.value.reasons])
     db.session.rollback()
     move = {n.transition.name: n for n in next_transitions(standard, secretariat, clock.now)}["close"]
     assert not move.allowed and "2026-04-01" in move.reasons[0]
@@ -150,7 +150,7 @@ def test_open_comments_keep_a_standard_in_disposition(make_standard, secretariat
     monkeypatch.setattr(transitions, "open_comment_count", lambda s: 2)
     with pytest.raises(Refused) as refused:
         operations.transition(standard, secretariat, Stage.REVIEW, now=clock.tick())
-    assert "2 comments have no disposition." in refused.value.reasons
+    assert "2 条意见尚无处理意见。" in refused.value.reasons
     db.session.rollback()
     monkeypatch.setattr(transitions, "open_comment_count", lambda s: 0)
     operations.transition(standard, secretariat, Stage.REVIEW, now=clock.tick())
@@ -160,7 +160,7 @@ def test_open_comments_keep_a_standard_in_disposition(make_standard, secretariat
 def test_review_waits_for_the_ballot(make_standard, secretariat, clock, db):
     standard = make_standard(stage=Stage.REVIEW)
     moves = {n.transition.name: n for n in next_transitions(standard, secretariat, clock.now)}
-    assert not moves["approve"].allowed and "The review ballot has not passed." in moves["approve"].reasons
+    assert not moves["approve"].allowed and "技术审查表决尚未通过。" in moves["approve"].reasons
     assert not moves["redraft"].allowed and not moves["reconsult"].allowed
     assert moves["cancel"].allowed
     with pytest.raises(Refused) as refused:
@@ -180,7 +180,7 @@ def test_readers_see_the_gates_but_no_move_is_theirs(make_standard, member, cloc
     moves = next_transitions(standard, member, clock.now)
     assert [m.transition.name for m in moves] == ["release", "cancel"]
     assert all(m.gate.allowed and not m.allowed for m in moves)
-    assert "secretariat" in moves[0].reasons[-1]
+    assert "秘书处" in moves[0].reasons[-1]
 
 
 def test_cancelling_needs_a_reason(make_standard, secretariat, clock, db):
@@ -195,7 +195,7 @@ def test_cancelling_needs_a_reason(make_standard, secretariat, clock, db):
 def test_an_unknown_move_is_refused_in_words(make_standard, secretariat, clock):
     with pytest.raises(Refused) as refused:
         operations.transition(make_standard(), secretariat, Stage.PUBLISHED, now=clock.tick())
-    assert refused.value.kind == "gate" and "cannot move" in refused.value.message
+    assert refused.value.kind == "gate" and "不能转入" in refused.value.message
 
 
 # -- publication ------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_a_text_with_lint_errors_is_not_published(make_standard, secretariat, cl
     with pytest.raises(Refused) as refused:
         operations.transition(standard, secretariat, Stage.PUBLISHED, now=clock.tick())
     assert refused.value.kind == "gate"
-    assert any("lint error" in r for r in refused.value.reasons)
+    assert any("检查错误" in r for r in refused.value.reasons)
     assert len(refused.value.reasons) >= 2, "the findings are listed"
     db.session.rollback()
     assert standard.number is None and standard.stage == "approval"
