@@ -88,25 +88,32 @@ def reader_language() -> str:
 
 
 def gate_inputs(standard: Standard, now: datetime, *, early_reason: str = "") -> GateInputs:
-    """Everything the gates of `standard` decide on, read from the database once."""
-    period = current_period(standard) if standard.stage == Stage.CONSULTATION.value else None
-    revision = standard.latest_revision()
-    cache = revision.render() if revision is not None else None
+    """Everything the gates out of `standard`'s stage decide on, read from the database once; a fact
+    no gate of this stage asks for is not read (the standard page asks on every view)."""
+    gates = {t.gate for t in transitions_from(standard.stage)}
+    period = current_period(standard) if "period_ended" in gates else None
+    cache = None
+    if "lint_clean" in gates:
+        revision = standard.latest_revision()
+        cache = revision.render() if revision is not None else None
     errors = [
         f for f in (cache.findings_in(reader_language()) if cache else []) if f.get("severity") == "error"
     ]
-    stage = standard.stage_enum
-    under_way = revision_under_way(standard) if stage.public else None
-    replacement = replaced_by(standard) if stage.public else None
-    return rules.GateInputs(
+    under_way = revision_under_way(standard) if gates & {"not_replaced", "no_revision_under_way"} else None
+    replacement = replaced_by(standard) if "not_replaced" in gates else None
+    return GateInputs(
         today=local_today(now),
         latest_number=standard.latest_number,
         period_closes_on=period.closes_at if period is not None else None,
         period_closed=period is not None and not period.is_open,
         early_reason=early_reason,
-        open_comments=open_comment_count(standard) if stage == Stage.DISPOSITION else 0,
-        review_ballot_passed=review_ballot_passed(standard),
-        review_ballot_failed=review_ballot_failed(standard),
+        open_comments=open_comment_count(standard) if "no_open_comments" in gates else 0,
+        review_ballot_passed=review_ballot_passed(standard)
+        if "review_ballot_passed" in gates
+        else Decision.yes(),
+        review_ballot_failed=review_ballot_failed(standard)
+        if "review_ballot_failed" in gates
+        else Decision.yes(),
         lint_errors=cache.errors if cache is not None else 0,
         lint_messages=tuple(_finding_words(f) for f in errors),
         replaced_by=replacement.number if replacement is not None else None,
