@@ -32,23 +32,39 @@ BLUEPRINTS = (
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
+    "workflow.views:bp",
     "exports.views:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli",)
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
-DEMO_LOADERS = ("accounts.demo:load_demo", "authoring.demo:load_demo", "exports.demo:load_demo")
+DEMO_LOADERS = (
+    "accounts.demo:load_demo",
+    "authoring.demo:load_demo",
+    "workflow.demo:load_demo",
+    "exports.demo:load_demo",
+)
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
 DESK_SOURCES = ("authoring.desk:desk_items",)
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
 ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
-STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
+STANDARD_PANELS = (
+    "workflow.views:standard_panels",
+    "exports.views:standard_panels",
+    "authoring.figure_views:standard_panels",
+)
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
 STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
 #: modules imported so that their models join the metadata (migrations, create_all)
-MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
+MODEL_MODULES = (
+    "accounts.models",
+    "authoring.models",
+    "authoring.events",
+    "workflow.models",
+    "exports.models",
+)
 
 #: the interface languages; the first is the default
 LANGUAGES = ("zh_CN", "en")
