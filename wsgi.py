@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
     "workflow.views:bp",
+    "workflow.registry_views:bp",
     "exports.views:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
@@ -63,6 +64,7 @@ MODEL_MODULES = (
     "authoring.models",
     "authoring.events",
     "workflow.models",
+    "workflow.registry_index",
     "exports.models",
 )
 
