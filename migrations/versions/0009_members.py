@@ -1,7 +1,7 @@
 """members in bulk: a membership's work unit, an invitation's name and unit, stored import previews
 
 Revision ID: 0009_members
-Revises: 0005_publication
+Revises: 0007_registry
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_members'
-down_revision = '0005_publication'
+down_revision = '0007_registry'
 branch_labels = None
 depends_on = None
 
