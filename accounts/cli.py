@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import current_app
 from sqlalchemy import func, select
@@ -102,3 +104,93 @@ def print_demo_logins(password: str) -> None:
 
 #: registered by wsgi.create_app
 flask_commands = [create_user_command, create_org_command, add_member_command, demo_command]
+
+
+#: `import-members` exit statuses besides 0 (every row accepted)
+EXIT_REFUSED_FILE = 1  # the file cannot be read or the import was refused: nothing changed
+EXIT_REFUSED_ROWS = 3  # some rows were refused; the others were applied (or, with --dry-run, previewed)
+
+
+def _describe_terms(terms: Any) -> str:
+    unit = f", {terms.unit}" if terms.unit else ""
+    return f"{terms.role.value}, voting {'yes' if terms.voting else 'no'}, weight {terms.weight}{unit}"
+
+
+def print_import_report(plan: Any) -> None:
+    """The preview as lines: one per row, in the file's order, then the totals."""
+    from accounts.member_import import Kind
+
+    lines: list[tuple[int, str]] = []
+    for change in plan.changes:
+        if change.kind == Kind.CHANGED:
+            what = "; ".join(
+                f"{f} {getattr(change.before, f)} -> {getattr(change.terms, f)}"
+                for f in change.changed_fields
+            )
+        else:
+            what = _describe_terms(change.terms)
+        note = " (replaces the open invitation)" if change.replaces_invitation else ""
+        note += " (invited already)" if change.invited else ""
+        lines.append(
+            (change.row, f"row {change.row}: {change.kind} {change.email} {change.name}: {what}{note}")
+        )
+    for refused in plan.refused:
+        lines.append(
+            (refused.row, f"row {refused.row}: refused {refused.email}: {'; '.join(refused.reasons)}")
+        )
+    for _row, line in sorted(lines):
+        click.echo(line)
+    counts = ", ".join(f"{count} {kind}" for kind, count in plan.counts.items())
+    click.echo(f"total: {counts}")
+
+
+@click.command("import-members")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "org_reference", required=True, help="The organisation's code or id.")
+@click.option("--dry-run", is_flag=True, help="Print what the import would change, and change nothing.")
+def import_members_command(file: str, org_reference: str, dry_run: bool) -> None:
+    """Import members from a CSV or XLSX file (columns email, name, organisation, role, voting, weight).
+
+    Prints one line per row (new account, new membership, changed, unchanged, refused and why), then
+    the invitation links of the new accounts. Exit status: 0 when every row was accepted, 3 when some
+    rows were refused (the others are applied unless --dry-run), 1 when the file cannot be read or
+    the import is refused (nothing changes).
+    """
+    from datetime import timedelta
+    from pathlib import Path
+
+    from accounts.database import utcnow
+    from accounts.member_files import MAX_FILE_BYTES
+
+    org = _find_org(org_reference)
+    path = Path(file)
+    with path.open("rb") as member_file:
+        data = member_file.read(MAX_FILE_BYTES + 1)  # a larger file is refused by read_table
+    try:
+        plan = operations.read_member_list(OPERATOR, org, path.name, data, now=utcnow())
+    except Refused as refused:
+        _fail(refused)
+    print_import_report(plan)
+    if not dry_run:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        try:
+            applied = operations.apply_member_import(
+                OPERATOR, org, plan, now=utcnow(), valid_for=timedelta(days=app.config["INVITATION_DAYS"])
+            )
+        except Refused as refused:
+            _fail(refused)
+        db.session.commit()
+        click.echo(f"applied {len(plan.to_apply)} changes to {org.name}")
+        from accounts.views import invitation_url
+
+        with app.test_request_context("/"):
+            for issued in applied.invitations:
+                click.echo(f"invitation {issued.invitation.email}: {invitation_url(issued.token)}")
+    else:
+        db.session.rollback()
+        click.echo("dry run: nothing changed")
+    if plan.refused:
+        raise SystemExit(EXIT_REFUSED_ROWS)
+
+
+flask_commands.append(import_members_command)

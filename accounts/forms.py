@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -136,3 +137,12 @@ class RenameOrgForm(FlaskForm):
 
 class OrgCodeForm(FlaskForm):
     code = StringField(_l("Code"), filters=[_capitals], validators=[_CODE_SHAPE])
+
+
+class MemberImportForm(FlaskForm):
+    """The member list to import: a CSV or XLSX file (accounts.member_files)."""
+
+    file = FileField(
+        _l("Member list (CSV or XLSX)"),
+        validators=[FileRequired(message=_l("Choose a CSV or XLSX file to upload."))],
+    )

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -65,6 +65,12 @@ ROLES_BY_KIND: dict[OrgKind, tuple[Role, ...]] = {
 }
 
 
+#: the longest name of a person (`User.name`)
+MAX_NAME_LENGTH = 120
+#: the longest work unit (单位) of a membership
+MAX_UNIT_LENGTH = 200
+
+
 def _enum_values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
 
@@ -78,7 +84,7 @@ class User(db.Model):
     #: the login, stored lower-case so that look-ups need no case folding
     email: Mapped[str] = mapped_column(String(254), unique=True)
     #: the name shown to others, e.g. "张伟"
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
     #: Werkzeug hash (scrypt by default); never the password itself
     password_hash: Mapped[str] = mapped_column(String(255))
     #: the platform administrator: creates organisations and manages any of them
@@ -191,6 +197,8 @@ class Membership(db.Model):
     voting: Mapped[bool] = mapped_column(Boolean, default=False)
     #: how much the vote counts; 1 unless the association decides otherwise
     weight: Mapped[int] = mapped_column(Integer, default=1)
+    #: the member's work unit (单位), e.g. the company the expert represents; None when not given
+    unit: Mapped[str | None] = mapped_column(String(MAX_UNIT_LENGTH))
     #: when the person joined
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -222,6 +230,10 @@ class Invitation(db.Model):
     voting: Mapped[bool] = mapped_column(Boolean, default=False)
     #: the vote weight the membership will have
     weight: Mapped[int] = mapped_column(Integer, default=1)
+    #: the name the secretariat knows the person by (a member list): offered on the new-account form
+    name: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH))
+    #: the work unit (单位) the membership will have
+    unit: Mapped[str | None] = mapped_column(String(MAX_UNIT_LENGTH))
     #: SHA-256 of the token in the link
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: who sent it
@@ -244,3 +256,39 @@ class Invitation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} {self.email}@{self.org_id}>"
+
+
+class MemberImport(db.Model):
+    """A member list read from an uploaded file and its preview, kept until the secretariat confirms.
+
+    The confirm step applies exactly this plan (`plan`, read once from the file at upload), never a
+    file sent again; the link's `token` names it and only the organisation's secretariat may use it.
+    """
+
+    __tablename__ = "member_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the random value in the preview's address
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the organisation the members join
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    #: who uploaded the file
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the uploaded file's name, as the browser sent it
+    file_name: Mapped[str] = mapped_column(String(255))
+    #: SHA-256 of the uploaded file
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    #: the parsed rows, the changes and the refused rows (`accounts.member_import.ImportPlan.to_json`)
+    plan: Mapped[dict] = mapped_column(JSON)
+    #: when the file was read
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: after this the preview can no longer be confirmed
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: when the plan was applied; an applied import is never applied again
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    org: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def __repr__(self) -> str:
+        return f"<MemberImport {self.id} {self.file_name}@{self.org_id}>"

@@ -20,8 +20,18 @@ from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.database import write_lock
+from accounts.member_files import read_table
+from accounts.member_import import (
+    ImportPlan,
+    Kind,
+    accounts_by_email,
+    parse_members,
+    plan_members,
+    vote_terms,
+)
 from accounts.models import (
     Invitation,
+    MemberImport,
     Membership,
     Organisation,
     OrgKind,
@@ -199,11 +209,6 @@ def _check_role(org: Organisation, role: Role, weight: int) -> None:
         raise Refused("invalid", _("A vote weight is at least 1."))
 
 
-def _vote_terms(org: Organisation, voting: bool, weight: int) -> tuple[bool, int]:
-    """The voting right and weight a membership of `org` gets: none (and weight 1) in an agency."""
-    return (voting, weight) if org.members_vote else (False, 1)
-
-
 def _check_actor(actor: Actor, org: Organisation) -> None:
     can_manage_members(actor, org).require(message=_("You may not manage the members of this organisation."))
 
@@ -216,14 +221,15 @@ def add_member(
     *,
     voting: bool | None = None,
     weight: int = 1,
+    unit: str | None = None,
 ) -> Membership:
     """Give `user` a role in `org`; members vote unless told otherwise."""
     _check_actor(actor, org)
     _check_role(org, role, weight)
     if user.membership_in(org) is not None:
         raise Refused("invalid", _("%(name)s is already in this organisation.", name=user.name))
-    voting, weight = _vote_terms(org, (role == Role.MEMBER) if voting is None else voting, weight)
-    membership = Membership(user=user, org=org, role=role, voting=voting, weight=weight)
+    voting, weight = vote_terms(org, (role == Role.MEMBER) if voting is None else voting, weight)
+    membership = Membership(user=user, org=org, role=role, voting=voting, weight=weight, unit=unit)
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -276,7 +282,7 @@ def change_membership(
     if role != membership.role:
         _check_keeps_a_secretariat(membership)
     membership.role = role
-    membership.voting, membership.weight = _vote_terms(membership.org, voting, weight)
+    membership.voting, membership.weight = vote_terms(membership.org, voting, weight)
     db.session.flush()
     return membership
 
@@ -332,6 +338,8 @@ def invite(
     weight: int,
     now: datetime,
     valid_for: timedelta,
+    name: str | None = None,
+    unit: str | None = None,
 ) -> IssuedInvitation:
     """Invite `email` into `org` with a role; the link works once, until `now + valid_for`.
 
@@ -340,13 +348,35 @@ def invite(
     """
     _check_actor(actor, org)
     _check_role(org, role, weight)
-    voting, weight = _vote_terms(org, voting, weight)
+    voting, weight = vote_terms(org, voting, weight)
     email = normalise_email(email)
     _lock_org(org)
     existing = find_user_by_email(email)
     if existing is not None and existing.membership_in(org) is not None:
         raise Refused("invalid", _("%(email)s is already in this organisation.", email=email))
     replaced = open_invitations(org, email, now=now)
+    issued = _issue_invitation(
+        actor, org, email, role, voting, weight, name, unit, replaced, now=now, valid_for=valid_for
+    )
+    db.session.flush()
+    return issued
+
+
+def _issue_invitation(
+    actor: Actor,
+    org: Organisation,
+    email: str,
+    role: Role,
+    voting: bool,
+    weight: int,
+    name: str | None,
+    unit: str | None,
+    replaced: list[Invitation],
+    *,
+    now: datetime,
+    valid_for: timedelta,
+) -> IssuedInvitation:
+    """Withdraw `replaced` and make the new invitation (checked and locked by the caller)."""
     _withdraw(replaced, now=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -355,13 +385,14 @@ def invite(
         role=role,
         voting=voting,
         weight=weight,
+        name=name or None,
+        unit=unit,
         token_hash=hash_token(token),
         invited_by=actor if isinstance(actor, User) else None,
         created_at=now,
         expires_at=now + valid_for,
     )
     db.session.add(invitation)
-    db.session.flush()
     return IssuedInvitation(invitation, token, tuple(replaced))
 
 
@@ -429,7 +460,147 @@ def accept_invitation(
         role=invitation.role,
         voting=invitation.voting,
         weight=invitation.weight,
+        unit=invitation.unit,
     )
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+# -- members in bulk -------------------------------------------------------------------------------
+
+#: how long a preview can be confirmed after the file was read
+IMPORT_PREVIEW_VALID_FOR = timedelta(hours=2)
+
+
+def read_member_list(
+    actor: Actor, org: Organisation, filename: str, data: bytes, *, now: datetime
+) -> ImportPlan:
+    """What importing the uploaded file into `org` would change, row by row; nothing is written.
+
+    Reading and checking the file is the slow part, and it takes no lock: `apply_member_import`
+    computes the plan again under the write lock before it changes anything.
+    """
+    _check_actor(actor, org)
+    members = parse_members(read_table(filename, data), org)
+    return plan_members(org, members, now=now)
+
+
+def preview_member_import(
+    actor: Actor, org: Organisation, filename: str, data: bytes, *, now: datetime
+) -> MemberImport:
+    """Read the file and keep its plan until the secretariat confirms it (or it expires)."""
+    plan = read_member_list(actor, org, filename, data, now=now)
+    # old previews of this organisation are of no use once expired: keep the table small
+    for stale in db.session.scalars(
+        select(MemberImport).where(MemberImport.org_id == org.id, MemberImport.expires_at <= now)
+    ):
+        db.session.delete(stale)
+    member_import = MemberImport(
+        token=secrets.token_urlsafe(24),
+        org=org,
+        created_by=actor if isinstance(actor, User) else None,
+        file_name=(filename or "")[-255:],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        plan=plan.to_json(),
+        created_at=now,
+        expires_at=now + IMPORT_PREVIEW_VALID_FOR,
+    )
+    db.session.add(member_import)
+    db.session.flush()
+    return member_import
+
+
+@dataclass(frozen=True)
+class AppliedImport:
+    """What an import did: the plan applied, and the invitation links of the new accounts."""
+
+    plan: ImportPlan
+    invitations: tuple[IssuedInvitation, ...]
+
+
+def apply_member_import(
+    actor: Actor,
+    org: Organisation,
+    plan: ImportPlan,
+    *,
+    now: datetime,
+    valid_for: timedelta,
+    stored: MemberImport | None = None,
+) -> AppliedImport:
+    """Apply exactly the previewed `plan`: invitations, new memberships and changed ones.
+
+    Under the organisation's write lock the plan is computed again from the same rows; if the
+    members changed since the preview, nothing is applied (the secretariat previews again). Promotions
+    apply before demotions, and each demotion of a secretariat member passes the same check as
+    `change_membership`: an import never leaves an association without a secretariat.
+    """
+    _check_actor(actor, org)
+    _lock_org(org)
+    if stored is not None:
+        if stored.org_id != org.id:
+            raise Refused("not_found", _("There is no such page, or it is not yours to see."))
+        db.session.refresh(stored)
+        if stored.applied_at is not None:
+            raise Refused("closed", _("This import has already been applied."))
+        if now >= stored.expires_at:
+            raise Refused("closed", _("This preview has expired: upload the file again."))
+    if not plan_members(org, plan.members, now=now).same_changes(plan):
+        raise Refused(
+            "conflict",
+            _(
+                "The members changed since this preview was made: upload the file again to see what it would change now."
+            ),
+        )
+    accounts = accounts_by_email([c.email for c in plan.of_kind(Kind.NEW_MEMBERSHIP)])
+    memberships = {
+        email: membership
+        for membership, email in db.session.execute(
+            select(Membership, User.email)
+            .join(User, Membership.user_id == User.id)
+            .where(Membership.org_id == org.id)
+        )
+    }
+    invitations: list[IssuedInvitation] = []
+    demotions = [c for c in plan.to_apply if c.demotes_secretariat]
+    for change in [c for c in plan.to_apply if not c.demotes_secretariat] + demotions:
+        terms = change.terms
+        _check_role(org, terms.role, terms.weight)
+        if change.kind == Kind.NEW_ACCOUNT:
+            replaced = open_invitations(org, change.email, now=now) if change.replaces_invitation else []
+            invitations.append(
+                _issue_invitation(
+                    actor,
+                    org,
+                    change.email,
+                    terms.role,
+                    terms.voting,
+                    terms.weight,
+                    change.name,
+                    terms.unit,
+                    replaced,
+                    now=now,
+                    valid_for=valid_for,
+                )
+            )
+        elif change.kind == Kind.NEW_MEMBERSHIP:
+            db.session.add(
+                Membership(
+                    user=accounts[change.email],
+                    org=org,
+                    role=terms.role,
+                    voting=terms.voting,
+                    weight=terms.weight,
+                    unit=terms.unit,
+                )
+            )
+        else:
+            membership = memberships[change.email]
+            if change.demotes_secretariat:
+                _check_keeps_a_secretariat(membership)  # the members page's own check, under the lock
+            membership.role, membership.voting = terms.role, terms.voting
+            membership.weight, membership.unit = terms.weight, terms.unit
+    if stored is not None:
+        stored.applied_at = now
+    db.session.flush()
+    return AppliedImport(plan, tuple(invitations))

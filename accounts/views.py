@@ -345,6 +345,8 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         return redirect(url_for(".login", next=request.path))
 
     form = ConfirmForm() if user is not None else NewAccountForm()
+    if isinstance(form, NewAccountForm) and request.method == "GET" and invitation.name:
+        form.name.data = invitation.name  # the name the secretariat's member list gave
     if form.validate_on_submit():
         new_account = form if isinstance(form, NewAccountForm) else None
         try:

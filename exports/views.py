@@ -29,7 +29,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.database import utcnow
@@ -174,6 +174,14 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
         "exports/_panel.html", standard=page.standard, revision=page.revision, revision_numbers=numbers
     )
     yield Panel("side", Markup(html))
+
+
+def page_version(standard_id: ColumnElement[int]) -> list[ColumnElement[Any]]:
+    """What the export panel shows that can change: the standard's jobs, their number and progress."""
+    return [
+        select(func.count()).where(ExportJob.standard_id == standard_id).scalar_subquery(),
+        select(func.max(ExportJob.updated_at)).where(ExportJob.standard_id == standard_id).scalar_subquery(),
+    ]
 
 
 @bp.app_context_processor

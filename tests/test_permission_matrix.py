@@ -6,8 +6,10 @@ tests/permission_matrix.py); the accounts routes are listed here.
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from permission_matrix import Route, cells, everyone, own_members
+from permission_matrix import Matrix, Route, cells, everyone, own_members
 
 
 def _membership_path(suffix: str = ""):
@@ -25,6 +27,32 @@ def _admin_only(status: int) -> dict[str, int]:
 
 def _org_admin_path(suffix: str = ""):
     return lambda world, side: f"/admin/organisations/{side.org.id}{suffix}"
+
+
+def _add_member_import(world, side) -> None:
+    """A stored import preview of each association (one new person), for the preview and confirm routes."""
+    from accounts import operations
+    from accounts.database import utcnow
+    from accounts.permissions import OPERATOR
+    from extensions import db
+
+    data = f"email,name,role\r\nbulk-{side.org.code.lower()}@example.org,名单,member\r\n".encode()
+    side.extra["member_import"] = operations.preview_member_import(
+        OPERATOR, side.org, "m.csv", data, now=utcnow()
+    )
+    db.session.commit()
+
+
+if _add_member_import not in Matrix.setups:
+    Matrix.setups.append(_add_member_import)
+
+
+def _member_list(world, side):
+    return {"file": (io.BytesIO(b"email,name,role\r\nsomeone.listed@example.org,x,member\r\n"), "m.csv")}
+
+
+def _member_import_path(world, side):
+    return f"/orgs/{side.org.id}/members/import/{side.member_import.token}"
 
 
 ROUTES = [
@@ -63,6 +91,22 @@ ROUTES = [
         data=_membership_form,
     ),
     Route("remove member", "POST", _membership_path("/remove"), own_members(302, drafter=403, member=403)),
+    # members in bulk: the association's secretariat (and the administrator) only
+    Route(
+        "member import page",
+        "GET",
+        lambda w, s: f"/orgs/{s.org.id}/members/import",
+        own_members(200, drafter=403, member=403),
+    ),
+    Route(
+        "upload member list",
+        "POST",
+        lambda w, s: f"/orgs/{s.org.id}/members/import",
+        own_members(302, drafter=403, member=403),
+        data=_member_list,
+    ),
+    Route("member import preview", "GET", _member_import_path, own_members(200, drafter=403, member=403)),
+    Route("apply member import", "POST", _member_import_path, own_members(200, drafter=403, member=403)),
     # the administrator's organisation pages: 403 for anyone else, 404 for an organisation not theirs to see
     Route("organisations page", "GET", lambda w, s: "/admin/organisations", _admin_only(200), scoped=False),
     Route(

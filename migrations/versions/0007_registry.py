@@ -1,7 +1,7 @@
 """registry: the search index of published standards (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)
 
 Revision ID: 0007_registry
-Revises: 0005_publication
+Revises: 0006_workflow
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0007_registry'
-down_revision = '0005_publication'
+down_revision = '0006_workflow'
 branch_labels = None
 depends_on = None
 
