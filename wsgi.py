@@ -33,6 +33,8 @@ BLUEPRINTS = (
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
     "exports.views:bp",
+    "accounts.api:bp",
+    "authoring.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli",)
@@ -44,6 +46,8 @@ DESK_SOURCES = ("authoring.desk:desk_items",)
 ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
+#: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
+API_STANDARD_FIELDS: tuple[str, ...] = ()
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
 
@@ -113,6 +117,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         EXPORT_FONT_PATHS=env.get("EXPORT_FONT_PATHS") or None,
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # every API call counts, per token (or client address without one), across the API
+        API_LIMIT=env.get("API_LIMIT", "600 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",
         BABEL_DEFAULT_TIMEZONE=env.get("TIMEZONE", "Asia/Shanghai"),
         SESSION_COOKIE_HTTPONLY=True,
@@ -179,10 +185,20 @@ def _instance_secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
+#: the Accept-Language tags the API answers in, and the interface language of each
+API_LANGUAGE_TAGS = {"zh-CN": "zh_CN", "zh": "zh_CN", "en": "en"}
+
+
 def selected_language() -> str:
-    """The user's remembered choice (account, then cookie), else Chinese: a key of LANGUAGES."""
+    """The user's remembered choice (account, then cookie), else Chinese: a key of LANGUAGES.
+
+    The API reads neither: its messages follow `Accept-Language`, Chinese when it names neither language.
+    """
     if not has_request_context():
         return LANGUAGES[0]
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(tuple(API_LANGUAGE_TAGS))
+        return API_LANGUAGE_TAGS.get(best or "", LANGUAGES[0])
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     cookie = request.cookies.get("locale")
@@ -251,6 +267,7 @@ def _register_packages(app: Flask) -> None:
     registered.demo_loaders = [import_hook(path) for path in DEMO_LOADERS]
     registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
+    registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
 
 
@@ -333,7 +350,12 @@ def _register_pages(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(
-                error.status, error.message, code=error.code, reasons=error.reasons, fields=error.fields
+                error.status,
+                error.message,
+                code=error.code,
+                reasons=error.reasons,
+                fields=error.fields,
+                extra=error.extra,
             )
         g.error_page = True
         page = render_template(
