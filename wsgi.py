@@ -2,7 +2,7 @@
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
 Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
-STANDARD_PANELS): each entry names code that exists, and a missing one stops the start-up.
+STANDARD_PANELS, STANDARD_PAGE_VERSIONS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -32,24 +32,46 @@ BLUEPRINTS = (
     "authoring.views:bp",
     "authoring.editor_views:bp",
     "authoring.figure_views:bp",
+    "workflow.views:bp",
+    "workflow.registry_views:bp",
     "exports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
+    "workflow.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli",)
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
-DEMO_LOADERS = ("accounts.demo:load_demo", "authoring.demo:load_demo", "exports.demo:load_demo")
+DEMO_LOADERS = (
+    "accounts.demo:load_demo",
+    "authoring.demo:load_demo",
+    "workflow.demo:load_demo",
+    "exports.demo:load_demo",
+)
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
 DESK_SOURCES = ("authoring.desk:desk_items",)
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
 ORG_LINKS = ("authoring.desk:org_links",)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
-STANDARD_PANELS = ("exports.views:standard_panels", "authoring.figure_views:standard_panels")
+STANDARD_PANELS = (
+    "workflow.views:standard_panels",
+    "exports.views:standard_panels",
+    "authoring.figure_views:standard_panels",
+)
+#: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
+#: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
+STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
-API_STANDARD_FIELDS: tuple[str, ...] = ()
+API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
-MODEL_MODULES = ("accounts.models", "authoring.models", "authoring.events", "exports.models")
+MODEL_MODULES = (
+    "accounts.models",
+    "authoring.models",
+    "authoring.events",
+    "workflow.models",
+    "workflow.registry_index",
+    "exports.models",
+)
 
 #: the interface languages; the first is the default
 LANGUAGES = ("zh_CN", "en")
@@ -120,6 +142,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         # every API call counts, per token (or client address without one), across the API
         API_LIMIT=env.get("API_LIMIT", "600 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",
+        #: the interface languages, the default first (authoring.page_cache keys pages by them)
+        LANGUAGES=LANGUAGES,
         BABEL_DEFAULT_TIMEZONE=env.get("TIMEZONE", "Asia/Shanghai"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -231,6 +255,22 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Any:
+        """Flask-Login's answer to someone not logged in, in JSON for a JSON client (a 401 it can
+        act on, not a redirect to an HTML form)."""
+        from flask import flash, redirect
+        from flask_login import login_url
+
+        from accounts.json_errors import json_error, wants_json
+
+        if wants_json():
+            response, status = json_error(401, _("Please log in."), code="unauthenticated")
+            response.status_code = status
+            return response
+        flash(_("Please log in to see this page."), "info")
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
+
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
         """The session holds "id:token"; a token replaced at logout or password change ends it."""
@@ -254,7 +294,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_packages(app: Flask) -> None:
     from accounts.hooks import hooks
-    from authoring import page_places
+    from authoring import page_cache, page_places
 
     for name in MODEL_MODULES:
         import_hook(name)
@@ -269,6 +309,7 @@ def _register_packages(app: Flask) -> None:
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
     registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
+    page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
 
 
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:

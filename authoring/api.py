@@ -47,25 +47,6 @@ bp = api_blueprint("authoring_api", __name__)
 #: a save's body may hold the largest text, JSON-escaped (as the editor's save)
 MAX_BODY_BYTES = operations.MAX_TEXT_BYTES * 2 + 10_000
 
-#: ISO harmonized stage codes until the workflow package's stage table answers through the
-#: `API_STANDARD_FIELDS` hook (wsgi.py); cancelled has no code of its own (x.98 depends on the stage left)
-FALLBACK_STAGE_CODES = {
-    Stage.PROPOSAL: "00.00",
-    Stage.DRAFTING: "20.00",
-    Stage.CONSULTATION: "40.20",
-    Stage.DISPOSITION: "40.60",
-    Stage.REVIEW: "50.20",
-    Stage.APPROVAL: "50.60",
-    Stage.PUBLISHED: "60.60",
-    Stage.PERIODIC_REVIEW: "90.20",
-    Stage.WITHDRAWN: "95.99",
-}
-
-
-def stage_code(standard: Standard) -> str | None:
-    """The ISO harmonized code of `standard`'s stage, or None where ISO has none (adoption)."""
-    return FALLBACK_STAGE_CODES.get(standard.stage_enum)
-
 
 def _sees_emails(user: User | None, standard: Standard) -> bool:
     """E-mail addresses go only to the association's secretariat (and the platform administrator)."""
@@ -81,7 +62,8 @@ def standard_json(standard: Standard) -> dict[str, Any]:
         "title_en": standard.title_en,
         "committee": standard.committee,
         "stage": standard.stage,
-        "stage_code": stage_code(standard),
+        # the workflow package's stage table fills it in (wsgi.API_STANDARD_FIELDS: workflow.api)
+        "stage_code": None,
         "number": standard.number,
         "latest_revision": standard.latest_number or None,
         "published_on": iso_date(standard.published_on),
@@ -258,7 +240,8 @@ schema(
 READERS = "readers: whoever may see the standard in the browser; 404 for another organisation's private work"
 
 
-def _load(standard_id: int) -> Standard:
+def load_api_standard(standard_id: int) -> Standard:
+    """The standard if the token's user may read it; 404 otherwise (as `load_standard`)."""
     return load_standard(standard_id, api_user(), options=(joinedload(Standard.association),))
 
 
@@ -327,7 +310,7 @@ def create_standard(code: str) -> ResponseReturnValue:
     ),
 )
 def standard(standard_id: int) -> ResponseReturnValue:
-    return jsonify(standard_json(_load(standard_id)))
+    return jsonify(standard_json(load_api_standard(standard_id)))
 
 
 @api_route(
@@ -343,7 +326,7 @@ def standard(standard_id: int) -> ResponseReturnValue:
     ),
 )
 def revisions(standard_id: int) -> ResponseReturnValue:
-    found = _load(standard_id)
+    found = load_api_standard(standard_id)
     query = (
         select(Revision)
         .where(Revision.standard_id == found.id)
@@ -365,7 +348,7 @@ def revisions(standard_id: int) -> ResponseReturnValue:
     ),
 )
 def revision(standard_id: int, number: int) -> ResponseReturnValue:
-    found = _load(standard_id)
+    found = load_api_standard(standard_id)
     row = found.revision(number)
     if row is None:
         raise Refused("not_found", _("This standard has no revision %(number)s.", number=number))
@@ -393,7 +376,7 @@ def revision(standard_id: int, number: int) -> ResponseReturnValue:
     ),
 )
 def save_revision(standard_id: int) -> ResponseReturnValue:
-    found = _load(standard_id)
+    found = load_api_standard(standard_id)
     user = api_user()
     assert user is not None
     operations.require_may_save(found, user)  # before the body is read or parsed
@@ -439,7 +422,7 @@ def save_revision(standard_id: int) -> ResponseReturnValue:
     ),
 )
 def events(standard_id: int) -> ResponseReturnValue:
-    found = _load(standard_id)
+    found = load_api_standard(standard_id)
     query = (
         select(StandardEvent)
         .where(StandardEvent.standard_id == found.id)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from accounts.database import UTCDateTime
 from accounts.models import User
-from authoring.models import Standard
+from authoring.models import Stage, Standard
 from extensions import db
 
 #: every kind of event and how a reader reads it; a kind missing here is refused by `record`
@@ -32,6 +32,14 @@ EVENT_LABELS: Mapping[str, Any] = {
     "merged": _l("Revision saved, merged with a save made meanwhile"),
     "restored": _l("Earlier revision restored"),
     "exported": _l("Exported"),
+    # workflow: stages, consultations, publication
+    "stage_changed": _l("Stage changed"),
+    "consultation_opened": _l("Released for consultation"),
+    "consultation_closed": _l("Consultation closed"),
+    "published": _l("Published: final revision with the number and dates"),
+    "replaced": _l("Replaced by a new edition"),
+    "revision_opened": _l("Revision started as a new project"),
+    "revision": _l("Project created to revise a published standard"),
 }
 
 
@@ -63,8 +71,22 @@ class StandardEvent(db.Model):
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
 
+    @property
+    def stages(self) -> str | None:
+        """ "起草 → 征求意见" for a stage change, in the reader's language; None otherwise."""
+        if not (self.from_stage and self.to_stage):
+            return None
+        return " → ".join(_stage_label(value) for value in (self.from_stage, self.to_stage))
+
     def __repr__(self) -> str:
         return f"<StandardEvent {self.standard_id} {self.kind} #{self.revision}>"
+
+
+def _stage_label(value: str) -> str:
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value
 
 
 @event.listens_for(StandardEvent, "before_update")

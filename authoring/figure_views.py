@@ -16,11 +16,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import ColumnElement, func, select
 
 from accounts.database import utcnow
 from accounts.refusals import Refused
 from authoring.figures import (
     DEFAULT_MAX_BYTES,
+    Figure,
     can_manage_figures,
     delete_figure,
     figures_of,
@@ -60,6 +62,14 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
     if page.name != "read":
         return
     yield Panel("after", Markup(render_template("authoring/_figures.html", standard=page.standard)))
+
+
+def page_version(standard_id: ColumnElement[int]) -> list[ColumnElement[Any]]:
+    """What the figures panel shows that can change: how many figures, and the newest upload."""
+    return [
+        select(func.count()).where(Figure.standard_id == standard_id).scalar_subquery(),
+        select(func.max(Figure.uploaded_at)).where(Figure.standard_id == standard_id).scalar_subquery(),
+    ]
 
 
 @bp.app_context_processor

@@ -54,12 +54,15 @@ class Stage(StrEnum):
 
     @property
     def public(self) -> bool:
-        """From publication on, the text belongs to everyone."""
+        """From publication on, the text belongs to everyone (a withdrawn standard's too: the registry
+        keeps listing it, marked 废止)."""
         return self in PUBLIC_STAGES
 
 
 EDITABLE_STAGES = frozenset({Stage.DRAFTING, Stage.DISPOSITION})
-PUBLIC_STAGES = frozenset({Stage.PUBLISHED, Stage.ADOPTION_REVIEW, Stage.ADOPTED, Stage.PERIODIC_REVIEW})
+PUBLIC_STAGES = frozenset(
+    {Stage.PUBLISHED, Stage.ADOPTION_REVIEW, Stage.ADOPTED, Stage.PERIODIC_REVIEW, Stage.WITHDRAWN}
+)
 
 STAGE_LABELS = {
     Stage.PROPOSAL: _l("Proposal"),
@@ -124,8 +127,11 @@ class Standard(db.Model):
     implemented_on: Mapped[date | None] = mapped_column(Date)
     #: the number of the revision that was published (frozen for good)
     published_revision: Mapped[int | None] = mapped_column(Integer)
-    #: the published standard this project replaces (a revision project), if any
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("standards.id", ondelete="SET NULL"))
+    #: the published standard this project replaces (a revision project), if any; indexed: the
+    #: registry asks of every standard it lists whether one replaces it
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("standards.id", ondelete="SET NULL"), index=True
+    )
 
     association: Mapped[Organisation] = relationship()
     replaces: Mapped[Standard | None] = relationship(remote_side="Standard.id", foreign_keys=[replaces_id])

@@ -138,11 +138,13 @@ def create_standard(
     text: str | None,
     now: datetime,
     first_author: User | None = None,
+    kind: str | None = None,
 ) -> Standard:
     """A new project in the drafting stage whose revision 1 is `text` or a blank GB/T 1.1 skeleton.
 
     Revision 1 is by `first_author` when given (a drafter who wrote the uploaded file), else by the
-    creator. Without a title the uploaded file's `title.zh` is used.
+    creator. Without a title the uploaded file's `title.zh` is used. `kind` names how revision 1 came
+    about when it is neither "created" nor "uploaded" (workflow's revision of a published standard).
     """
     can_create_standard(creator, association).require()
     if not title_zh and text is not None:
@@ -151,7 +153,7 @@ def create_standard(
         raise Refused(
             "invalid", _("Give the Chinese title, or upload a file whose front matter has title.zh.")
         )
-    kind = "uploaded" if text is not None else "created"
+    kind = kind or ("uploaded" if text is not None else "created")
     if text is None:
         text = blank_standard(title_zh=title_zh, title_en=title_en, association=association.name)
     check_size(text)
@@ -322,9 +324,18 @@ def require_may_save(standard: Standard, author: User) -> None:
     decision.require("closed" if not standard.stage_enum.editable else "forbidden")
 
 
+def add_revision(
+    standard: Standard, author: User | None, draft: RevisionDraft, message: str, *, now: datetime
+) -> Revision:
+    """Write `draft` (made by `revision_changes.draft_revision` before the lock) as the next revision,
+    for a verb of another package that holds the standard's write lock and checked its own rule:
+    publication writes its final revision this way, although the text is frozen for drafters."""
+    return _add_revision(standard, author, draft, message, now=now)
+
+
 def _add_revision(
     standard: Standard,
-    author: User,
+    author: User | None,
     draft: RevisionDraft,
     message: str,
     *,

@@ -6,7 +6,17 @@ Views are thin: load and authorise, call one operation, commit once, render.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -17,10 +27,12 @@ from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 from accounts.database import utcnow
 from accounts.refusals import Refused
 from authoring import analysis, history, operations
+from authoring.document import DocumentTooLarge
 from authoring.editor_page import language_of
 from authoring.events import count_events, events_of
 from authoring.forms import NewStandardForm, RestoreForm
 from authoring.models import RenderCache, Revision, Standard, StandardDrafter
+from authoring.page_cache import keep, kept_response, page_key
 from authoring.page_places import StandardPage, panels_for
 from authoring.permissions import (
     can_create_standard,
@@ -116,14 +128,20 @@ READ_STANDARD = (
 
 @bp.get("/standards/<int:standard_id>")
 def standard_page(standard_id: int) -> ResponseReturnValue:
+    key = page_key(standard_id, current_app.config["LANGUAGES"])
+    if (kept := kept_response(key)) is not None:
+        return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
-    return _read_view(standard, standard.latest_number)
+    return keep(key, make_response(_read_view(standard, standard.latest_number)))
 
 
 @bp.get("/standards/<int:standard_id>/revisions/<int:number>")
 def revision_page(standard_id: int, number: int) -> ResponseReturnValue:
+    key = page_key(standard_id, current_app.config["LANGUAGES"])
+    if (kept := kept_response(key)) is not None:
+        return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
-    return _read_view(standard, number)
+    return keep(key, make_response(_read_view(standard, number)))
 
 
 def _read_view(standard: Standard, number: int) -> ResponseReturnValue:
@@ -225,7 +243,11 @@ def diff_page(standard_id: int) -> ResponseReturnValue:
     if choice.problem is not None:
         return render_template("authoring/diff.html", problem=choice.problem, **page), choice.status
     old, new = load_revision(standard, choice.old), load_revision(standard, choice.new)
-    view = history.compare(old, new, reading=page["mode"] == "reading")
+    try:
+        view = history.compare(old, new, reading=page["mode"] == "reading")
+    except DocumentTooLarge as error:  # a revision stored before the caps: say so, offer the choice again
+        problem = analysis.refusal(error).message
+        return render_template("authoring/diff.html", problem=problem, **page), 413
     return render_template("authoring/diff.html", old=old, new=new, view=view, note=choice.note, **page)
 
 

@@ -50,6 +50,8 @@ from exports.api import FORMATS as PIPELINE_FORMATS
 from exports.api import REDLINE_FORMATS
 from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus, job_cache_key
 from extensions import db
+from workflow.stages import draft_name
+from workflow.transitions import released_in
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +105,9 @@ def request_export(
     if base is not None and base.id == revision.id:
         raise Refused("invalid", _("Choose two different revisions to compare."))
     write_lock(standard)
+    released = released_in(standard, revision.number) if base is None else None
     key = job_cache_key(
-        f"revision:{revision.id}",
+        f"revision:{revision.id}" + (f":{released.value}" if released else ""),
         fmt,
         TEMPLATE_VERSION,
         base_hash=f"revision:{base.id}" if base is not None else None,
@@ -138,6 +141,11 @@ def request_export(
     db.session.add(job)
     db.session.flush()
     return Requested(job, new=True)
+
+
+def _released_value(standard: Standard, number: int) -> str | None:
+    stage = released_in(standard, number)
+    return stage.value if stage else None
 
 
 def stale_after(app: Flask) -> timedelta:
@@ -283,6 +291,8 @@ class _Work:
     revision_number: int
     base_text: str | None
     base_number: int | None
+    #: the stage the revision was released in: its draft name goes on the cover (征求意见稿 …)
+    released: str | None
     author: str
     figures: dict[str, bytes]
     font_paths: list[str] | None
@@ -303,6 +313,7 @@ def _read_work(job_id: int, app: Flask) -> _Work | None:
         revision_number=revision.number,
         base_text=base.text if base is not None else None,
         base_number=base.number if base is not None else None,
+        released=None if base is not None else _released_value(job.standard, revision.number),
         author=job.standard.association.name,
         figures=figure_files(job.standard) if base is None else {},
         font_paths=_font_paths(app),
@@ -437,6 +448,8 @@ def _export(work: _Work) -> tuple[bytes, str, str, list[dict[str, str]]]:
             _advance(work.job_id, 5 + percent * 85 // 100, step)
 
     doc = parse(work.text)
+    if work.released:  # the release decides what the cover calls this draft, whatever the text says
+        doc.meta.draft = draft_name(work.released, doc.language)
     if work.base_text is not None:
         result = export_redline(
             work.base_text,

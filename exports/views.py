@@ -29,7 +29,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from accounts.database import utcnow
@@ -53,6 +53,10 @@ from exports.jobs import (
 from exports.models import FORMAT_LABELS, ExportFile, ExportJob, JobStatus
 from exports.worker import worker_command
 from extensions import db, limiter, user_or_address
+from workflow.registry_search import registry_standard
+
+#: what the registry offers for download
+REGISTRY_FORMATS = ("docx", "pdf")
 
 #: cli_group=None: `flask --app wsgi worker`, not `flask exports worker`
 bp = Blueprint("exports", __name__, cli_group=None)
@@ -172,6 +176,14 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
     yield Panel("side", Markup(html))
 
 
+def page_version(standard_id: ColumnElement[int]) -> list[ColumnElement[Any]]:
+    """What the export panel shows that can change: the standard's jobs, their number and progress."""
+    return [
+        select(func.count()).where(ExportJob.standard_id == standard_id).scalar_subquery(),
+        select(func.max(ExportJob.updated_at)).where(ExportJob.standard_id == standard_id).scalar_subquery(),
+    ]
+
+
 @bp.app_context_processor
 def panel_helpers() -> dict[str, Any]:
     """`export_panel(standard, revision=None)`: what templates/exports/_panel.html shows."""
@@ -252,7 +264,40 @@ def job_status(job_id: int) -> ResponseReturnValue:
 @bp.get("/exports/<int:job_id>/download")
 def download(job_id: int) -> ResponseReturnValue:
     """The file, as an attachment named like `T-SZYL-3-2025.docx` (RFC 5987 `filename*` for Chinese)."""
-    job = load_job(job_id, current_user)
+    return _send_result(load_job(job_id, current_user))
+
+
+@bp.get("/registry/<path:number>/download.<fmt>")
+@limiter.limit("60 per minute", key_func=user_or_address)
+def registry_download(number: str, fmt: str) -> ResponseReturnValue:
+    """The published DOCX or PDF of a standard the registry lists, for anyone, logged in or not.
+
+    The export of the published revision is kept like any other (per revision and format): the first
+    request makes it and is sent to the job's page until the file is ready; later ones get the file.
+    An unpublished standard is not listed, so its would-be address is a 404 like any unknown number.
+    """
+    listed = registry_standard(number)
+    if listed is None or fmt not in REGISTRY_FORMATS:
+        abort(404)
+    standard = listed.standard
+    revision = load_revision(standard, standard.published_revision or standard.latest_number)
+    job = jobs_of_revision(revision).get(fmt)
+    if job is None or job.status != JobStatus.DONE.value:
+        user = current_user if current_user.is_authenticated else None
+        requested = request_export(
+            standard, revision, fmt, user, now=utcnow(), silence=stale_after(current_app)
+        )
+        job_id = requested.job.id
+        db.session.commit()
+        if requested.new:
+            dispatch(job_id)
+        job = db.session.get(ExportJob, job_id, populate_existing=True)
+        if job.status != JobStatus.DONE.value:
+            return redirect(url_for(".job_page", job_id=job_id), 303)
+    return _send_result(job)
+
+
+def _send_result(job: ExportJob) -> ResponseReturnValue:
     if job.status != JobStatus.DONE.value or job.result_sha256 is None:
         abort(404)
     stored = db.session.get(ExportFile, job.result_sha256)

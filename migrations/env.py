@@ -52,6 +52,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave out what DDL makes beside the models (the registry's FTS5 table on SQLite)."""
+    from workflow.registry_index import made_by_models
+
+    return made_by_models(name, type_, parent_names)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -91,6 +98,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -70,3 +70,22 @@ def test_a_failure_on_our_side_answers_json_500_to_a_script(app, client):
     assert response.status_code == 500
     assert response.json["error"]["code"] == "server_error"
     assert "a bug" not in response.get_data(as_text=True)
+
+
+def test_a_json_save_after_the_session_ended_gets_a_json_401_not_the_login_form(client):
+    response = client.post("/standards/1/save", json={"text": "x", "base_revision": 1})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthenticated"
+    assert response.get_json()["error"]["message"] == "请先登录。"
+
+
+def test_a_json_reader_not_logged_in_gets_a_json_401_for_a_draft(client):
+    response = client.get("/standards/1", headers={"Accept": "application/json"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_browser_not_logged_in_is_still_sent_to_the_login_page_with_its_next(client):
+    response = client.get("/standards/1/edit")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+    assert "请先登录再查看此页面" in client.get(response.headers["Location"]).get_data(as_text=True)

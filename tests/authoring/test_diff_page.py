@@ -110,3 +110,24 @@ def test_the_message_is_in_the_readers_language(client, revised_standard):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "“abc” is not a revision number. Choose revisions from 1 to 2." in page
+
+
+@pytest.mark.parametrize("view", ["", "&view=source"])
+def test_a_revision_stored_before_the_caps_gets_a_message_on_the_diff_page(
+    client, login, drafter, make_standard, community_care, view
+):
+    """A flood saved before the core's caps existed is compared to nothing: the page says why."""
+    from authoring.models import Revision, content_hash
+    from extensions import db
+
+    standard = make_standard(community_care)
+    flood = community_care + "\n" + "".join(f"## 标题{i}\n\n" for i in range(10_001))
+    db.session.add(Revision(standard=standard, number=2, text=flood, content_hash=content_hash(flood)))
+    standard.latest_number = 2
+    db.session.commit()
+    login(client, drafter)
+    response = _diff(client, standard, "old=1&new=2" + view)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "10,000" in page  # the cap passed, in the reader's words
+    assert 'name="old"' in page or 'name="new"' in page

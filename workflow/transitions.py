@@ -1,0 +1,188 @@
+"""What a standard may do next: every move out of its stage with its gate open or closed, and why.
+
+`next_transitions(standard, actor, now)` is what the standard page draws and what the API's
+`GET /standards/{id}/transitions` returns; `transition()` (workflow.operations) asks the same gates.
+The facts the gates need are read here once (`gate_inputs`); the decisions are `workflow.rules`.
+
+`open_comment_count`, `review_ballot_passed` and `review_ballot_failed` are the seams where the
+comments and ballots packages plug in: until they land, no comment is open and no ballot has been
+held, so the review gates stay closed with their reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from accounts.permissions import Actor
+from accounts.refusals import Decision
+from authoring.models import Stage, Standard
+from extensions import db
+from workflow import rules
+from workflow.models import current_period
+from workflow.permissions import can_move_stages
+from workflow.rules import GateInputs
+from workflow.stages import Transition, transitions_from
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+# -- the seams later packages fill ------------------------------------------------------------------
+
+
+def open_comment_count(standard: Standard) -> int:
+    """Comments on `standard` without a disposition. The comments package replaces this; until then
+    there are no comments, so none is open."""
+    return 0
+
+
+def review_ballot_passed(standard: Standard) -> Decision:
+    """Did the review ballot pass? The ballots package replaces this; until then none has been held."""
+    return Decision.no(_("The review ballot has not passed."), _("No review ballot has been held yet."))
+
+
+def review_ballot_failed(standard: Standard) -> Decision:
+    """Did the review ballot fail (which sends the project back)? Until the ballots package, none has."""
+    return Decision.no(_("No review ballot has failed."))
+
+
+# -- the facts ----------------------------------------------------------------------------------------
+
+
+def local_today(now: datetime) -> date:
+    """The date of `now` in the configured time zone: a period's last day is a day there."""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", DEFAULT_TIMEZONE) if has_app_context() else None
+    return now.astimezone(ZoneInfo(name or DEFAULT_TIMEZONE)).date()
+
+
+def replaced_by(standard: Standard) -> Standard | None:
+    """The published standard that replaced `standard`, if any."""
+    return db.session.scalar(
+        select(Standard).where(Standard.replaces_id == standard.id, Standard.number.is_not(None)).limit(1)
+    )
+
+
+def revision_under_way(standard: Standard) -> Standard | None:
+    """A revision project of `standard` not yet published (nor cancelled), if any."""
+    return db.session.scalar(
+        select(Standard)
+        .where(
+            Standard.replaces_id == standard.id,
+            Standard.number.is_(None),
+            Standard.stage != Stage.CANCELLED.value,
+        )
+        .limit(1)
+    )
+
+
+def reader_language() -> str:
+    """ "en" or "zh": the language lint findings are shown in."""
+    locale = get_locale() if has_app_context() else None
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def gate_inputs(standard: Standard, now: datetime, *, early_reason: str = "") -> GateInputs:
+    """Everything the gates out of `standard`'s stage decide on, read from the database once; a fact
+    no gate of this stage asks for is not read (the standard page asks on every view)."""
+    gates = {t.gate for t in transitions_from(standard.stage)}
+    period = current_period(standard) if "period_ended" in gates else None
+    cache = None
+    if "lint_clean" in gates:
+        revision = standard.latest_revision()
+        cache = revision.render() if revision is not None else None
+    errors = [
+        f for f in (cache.findings_in(reader_language()) if cache else []) if f.get("severity") == "error"
+    ]
+    under_way = revision_under_way(standard) if gates & {"not_replaced", "no_revision_under_way"} else None
+    replacement = replaced_by(standard) if "not_replaced" in gates else None
+    return GateInputs(
+        today=local_today(now),
+        latest_number=standard.latest_number,
+        period_closes_on=period.closes_at if period is not None else None,
+        period_closed=period is not None and not period.is_open,
+        early_reason=early_reason,
+        open_comments=open_comment_count(standard) if "no_open_comments" in gates else 0,
+        review_ballot_passed=review_ballot_passed(standard)
+        if "review_ballot_passed" in gates
+        else Decision.yes(),
+        review_ballot_failed=review_ballot_failed(standard)
+        if "review_ballot_failed" in gates
+        else Decision.yes(),
+        lint_errors=cache.errors if cache is not None else 0,
+        lint_messages=tuple(_finding_words(f) for f in errors),
+        replaced_by=replacement.number if replacement is not None else None,
+        revision_under_way=under_way.title_zh if under_way is not None else None,
+    )
+
+
+def _finding_words(finding: dict) -> str:
+    where = f"{finding['line']}: " if finding.get("line") else ""
+    return f"{where}{finding.get('message', '')} ({finding.get('rule', '')})"
+
+
+# -- the answer ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStage:
+    """One move out of the standard's stage: allowed for this actor now, or why not."""
+
+    transition: Transition
+    #: may this actor move stages at all (the secretariat)
+    permitted: Decision
+    #: is the stage's gate open (the same for every reader)
+    gate: Decision
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.permitted) and bool(self.gate)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why not: the gate's reasons first (everyone sees them), then the permission's."""
+        return (*self.gate.reasons, *self.permitted.reasons)
+
+    @property
+    def decision(self) -> Decision:
+        return Decision(self.allowed, self.reasons)
+
+
+def next_transitions(standard: Standard, actor: Actor, now: datetime) -> list[NextStage]:
+    """Every move out of `standard`'s stage, in the table's order, with its gate and `actor`'s right."""
+    moves = transitions_from(standard.stage)
+    if not moves:
+        return []
+    permitted = can_move_stages(actor, standard)
+    inputs = gate_inputs(standard, now)
+    return [NextStage(move, permitted, rules.gate(move, inputs)) for move in moves]
+
+
+#: the stages whose released revision carries the stage's draft name on its cover
+RELEASE_STAGES = (Stage.CONSULTATION.value, Stage.REVIEW.value, Stage.APPROVAL.value)
+
+
+def released_in(standard: Standard, revision_number: int) -> Stage | None:
+    """The stage revision `revision_number` was last released in (consultation: 征求意见稿, review:
+    送审稿, approval: 报批稿), read from the events; None for a working draft or the published text."""
+    from authoring.events import StandardEvent
+
+    if standard.published_revision == revision_number:
+        return None
+    stage = db.session.scalar(
+        select(StandardEvent.to_stage)
+        .where(
+            StandardEvent.standard_id == standard.id,
+            StandardEvent.kind == "stage_changed",
+            StandardEvent.revision == revision_number,
+            StandardEvent.to_stage.in_(RELEASE_STAGES),
+        )
+        .order_by(StandardEvent.id.desc())
+        .limit(1)
+    )
+    return Stage(stage) if stage else None
