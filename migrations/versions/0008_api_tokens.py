@@ -1,7 +1,7 @@
 """api tokens: personal tokens of the JSON API, stored as hashes
 
 Revision ID: 0008_api_tokens
-Revises: 0005_publication
+Revises: 0007_registry
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_api_tokens'
-down_revision = '0005_publication'
+down_revision = '0007_registry'
 branch_labels = None
 depends_on = None
 
