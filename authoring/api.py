@@ -242,7 +242,9 @@ READERS = "readers: whoever may see the standard in the browser; 404 for another
 
 def load_api_standard(standard_id: int) -> Standard:
     """The standard if the token's user may read it; 404 otherwise (as `load_standard`)."""
-    return load_standard(standard_id, api_user(), options=(joinedload(Standard.association),))
+    # no loader options: a verb's write_lock refreshes the row FOR UPDATE, which PostgreSQL refuses
+    # on the outer join a joinedload adds
+    return load_standard(standard_id, api_user())
 
 
 def _association(code: str) -> Organisation:
