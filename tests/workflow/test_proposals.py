@@ -145,3 +145,15 @@ def test_another_associations_proposal_is_not_found(
     assert client.get(f"/associations/{association.id}/proposals/new").status_code == 404
     db.session.expire_all()
     assert proposal.is_open
+
+
+def test_a_proposal_without_text_shows_in_the_standards_list(
+    association, member, secretariat, clock, client, login, db
+):
+    proposal = _propose(association, member, clock)
+    db.session.commit()
+    login(client, secretariat)
+    listing = client.get(f"/associations/{association.id}/standards")
+    assert listing.status_code == 200 and "社区居家养老服务规范" in listing.get_data(as_text=True)
+    # the read page needs a revision: a proposal has none until it is accepted (its page is the list)
+    assert client.get(f"/standards/{proposal.standard_id}").status_code == 404
