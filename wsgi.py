@@ -37,6 +37,9 @@ BLUEPRINTS = (
     "workflow.registry_views:bp",
     "workflow.proposal_views:bp",
     "exports.views:bp",
+    "accounts.api:bp",
+    "authoring.api:bp",
+    "workflow.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli",)
@@ -60,6 +63,8 @@ STANDARD_PANELS = (
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
 STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
+#: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
+API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = (
     "accounts.models",
@@ -137,6 +142,8 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         EXPORT_FONT_PATHS=env.get("EXPORT_FONT_PATHS") or None,
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # every API call counts, per token (or client address without one), across the API
+        API_LIMIT=env.get("API_LIMIT", "600 per minute"),
         BABEL_DEFAULT_LOCALE="zh_CN",
         #: the interface languages, the default first (authoring.page_cache keys pages by them)
         LANGUAGES=LANGUAGES,
@@ -205,10 +212,20 @@ def _instance_secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
+#: the Accept-Language tags the API answers in, and the interface language of each
+API_LANGUAGE_TAGS = {"zh-CN": "zh_CN", "zh": "zh_CN", "en": "en"}
+
+
 def selected_language() -> str:
-    """The user's remembered choice (account, then cookie), else Chinese: a key of LANGUAGES."""
+    """The user's remembered choice (account, then cookie), else Chinese: a key of LANGUAGES.
+
+    The API reads neither: its messages follow `Accept-Language`, Chinese when it names neither language.
+    """
     if not has_request_context():
         return LANGUAGES[0]
+    if request.path.startswith("/api/"):
+        best = request.accept_languages.best_match(tuple(API_LANGUAGE_TAGS))
+        return API_LANGUAGE_TAGS.get(best or "", LANGUAGES[0])
     if current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     cookie = request.cookies.get("locale")
@@ -293,6 +310,7 @@ def _register_packages(app: Flask) -> None:
     registered.demo_loaders = [import_hook(path) for path in DEMO_LOADERS]
     registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
+    registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
 
@@ -376,7 +394,12 @@ def _register_pages(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(
-                error.status, error.message, code=error.code, reasons=error.reasons, fields=error.fields
+                error.status,
+                error.message,
+                code=error.code,
+                reasons=error.reasons,
+                fields=error.fields,
+                extra=error.extra,
             )
         g.error_page = True
         page = render_template(

@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from accounts import operations
+from accounts import operations, tokens
+from accounts.database import utcnow
 from accounts.demo import DEMO_PEOPLE
 from accounts.hooks import hooks
 from accounts.models import Organisation, OrgKind, Role, User
@@ -82,6 +83,27 @@ def add_member_command(email: str, org_reference: str, role: str, voting: bool |
     click.echo(f"{user.email} is {membership.role.value} of {org.name} (voting: {membership.voting})")
 
 
+@click.command("create-token")
+@click.option(
+    "--email", "emails", required=True, multiple=True, help="Whose token; repeat for several people."
+)
+@click.option("--name", required=True, help='What the token is for, e.g. "drafting CI".')
+def create_token_command(emails: tuple[str, ...], name: str) -> None:
+    """Make a named API token for each address; print `E-MAIL<TAB>TOKEN` lines (shown only now)."""
+    users = [(email, operations.find_user_by_email(email)) for email in emails]
+    unknown = [email for email, user in users if user is None]
+    if unknown:
+        raise click.ClickException(f"no account with e-mail {', '.join(unknown)}: no token was made")
+    now = utcnow()
+    try:
+        issued = [(user, tokens.create_token(OPERATOR, user, name, now=now)) for _email, user in users]
+    except Refused as refused:
+        _fail(refused)
+    db.session.commit()
+    for user, token in issued:
+        click.echo(f"{user.email}\t{token.secret}")
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo data, only into an empty database; then print the demo logins."""
@@ -103,7 +125,13 @@ def print_demo_logins(password: str) -> None:
 
 
 #: registered by wsgi.create_app
-flask_commands = [create_user_command, create_org_command, add_member_command, demo_command]
+flask_commands = [
+    create_user_command,
+    create_org_command,
+    add_member_command,
+    create_token_command,
+    demo_command,
+]
 
 
 #: `import-members` exit statuses besides 0 (every row accepted)

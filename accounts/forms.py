@@ -40,6 +40,12 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+class TokenForm(FlaskForm):
+    """A new API token: only its name; the token itself is made by the server and shown once."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=120)])
+
+
 class NewAccountForm(FlaskForm):
     """Accepting an invitation without an account: name and password for the new one."""
 

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
@@ -52,6 +52,8 @@ DemoLoader = Callable[[Flask], None]
 DeskSource = Callable[["User"], Iterable[DeskItem]]
 #: `org_links(org, user)`: this package's pages for `org` that `user` may open
 OrgLinkSource = Callable[["Organisation", "User"], Iterable[OrgLink]]
+#: `standard_fields(standard)`: members a package adds to (or refines in) the API's Standard object
+StandardFieldSource = Callable[[Any], Mapping[str, Any]]
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Hooks:
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     desk_sources: list[DeskSource] = field(default_factory=list)
     org_link_sources: list[OrgLinkSource] = field(default_factory=list)
+    api_standard_fields: list[StandardFieldSource] = field(default_factory=list)
 
 
 def hooks(app: Flask | None = None) -> Hooks:

@@ -44,9 +44,10 @@ def json_error(
     code: str | None = None,
     reasons: Sequence[str] = (),
     fields: Mapping[str, str] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> tuple[Response, int]:
     """The JSON answer for an error `status` with `message` (translated already); a refusal's own
-    `code`, `reasons` and `fields` when it has them (`accounts.refusals.Refused`)."""
+    `code`, `reasons`, `fields` and `extra` members when it has them (`accounts.refusals.Refused`)."""
     error: dict[str, object] = {
         "code": code or ERROR_CODES.get(status, "server_error" if status >= 500 else "invalid"),
         "message": message,
@@ -55,4 +56,6 @@ def json_error(
         error["reasons"] = list(reasons)
     if fields:
         error["fields"] = dict(fields)
+    for key, value in (extra or {}).items():
+        error.setdefault(key, value)
     return jsonify({"status": "error", "message": message, "error": error}), status

@@ -292,3 +292,36 @@ class MemberImport(db.Model):
 
     def __repr__(self) -> str:
         return f"<MemberImport {self.id} {self.file_name}@{self.org_id}>"
+
+
+class ApiToken(db.Model):
+    """A personal token for the JSON API: it acts as its user, with exactly that user's permissions.
+
+    Only a hash is stored; the token itself is shown once, when it is made. A revoked token never
+    works again.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: whose token it is
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: what the user calls it ("CI of the drafting group")
+    name: Mapped[str] = mapped_column(String(120))
+    #: SHA-256 of the token (hex); the token has 256 bits of randomness, so no salt or slow hash is needed
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: when it was made
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: its latest use, to the minute (updated at most once a minute, outside the request's writes)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when its user (or the operator) revoked it
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.name!r} of {self.user_id}>"

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 #: what kind of no: picks the HTTP status and the API error code
-RefusalKind = Literal["forbidden", "not_found", "closed", "conflict", "gate", "invalid", "too_large"]
+RefusalKind = Literal[
+    "malformed", "forbidden", "not_found", "closed", "conflict", "gate", "invalid", "too_large"
+]
 
 #: kind → (HTTP status, API error code of spec/api.md)
 STATUS: Mapping[str, tuple[int, str]] = {
+    # a request that cannot be read as asked (not JSON, a missing or mistyped field): the API's 400
+    "malformed": (400, "invalid"),
     "forbidden": (403, "forbidden"),
     "not_found": (404, "not_found"),
     "closed": (409, "closed"),
@@ -28,11 +32,13 @@ STATUS: Mapping[str, tuple[int, str]] = {
 
 
 class Refused(Exception):
-    """An operation said no: `kind` picks the status (forbidden 403, not_found 404, closed 409,
-    conflict 409, gate 409, invalid 422, too_large 413) and `reasons` the words a page or the API shows.
+    """An operation said no: `kind` picks the status (malformed 400, forbidden 403, not_found 404,
+    closed 409, conflict 409, gate 409, invalid 422, too_large 413) and `reasons` the words a page or
+    the API shows.
 
     `message` is already translated (the verb runs in the reader's locale); `fields` names the form or
-    JSON fields that were wrong, for a 422 with `"fields"`.
+    JSON fields that were wrong, for a 400 or 422 with `"fields"`; `extra` adds members to the API's
+    error object (a stale save's `latest_revision`).
     """
 
     def __init__(
@@ -42,6 +48,7 @@ class Refused(Exception):
         reasons: Iterable[str] = (),
         *,
         fields: Mapping[str, str] | None = None,
+        extra: Mapping[str, object] | None = None,
     ) -> None:
         if kind not in STATUS:
             raise ValueError(f"unknown refusal kind {kind!r}")
@@ -50,6 +57,7 @@ class Refused(Exception):
         self.message = message
         self.reasons: tuple[str, ...] = tuple(reasons)
         self.fields: dict[str, str] = dict(fields or {})
+        self.extra: dict[str, object] = dict(extra or {})
 
     @property
     def status(self) -> int:

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import operations
+from accounts import operations, tokens
 from accounts.database import utcnow
 from accounts.dates import show_datetime
 from accounts.forms import (
@@ -37,9 +37,10 @@ from accounts.forms import (
     MembershipForm,
     NewAccountForm,
     PasswordChangeForm,
+    TokenForm,
 )
 from accounts.hooks import desk_items, org_links
-from accounts.models import Invitation, Membership, Organisation, Role, User
+from accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from accounts.permissions import (
     can_manage_members,
     load_invitation,
@@ -156,6 +157,58 @@ def change_password() -> ResponseReturnValue:
             flash(_("Your password is changed. Other sessions have ended."), "success")
             return redirect(url_for(".desk"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.get("/account")
+@login_required
+def account() -> ResponseReturnValue:
+    return _account_page(TokenForm(formdata=None))
+
+
+def _account_page(
+    form: TokenForm, issued: tokens.IssuedToken | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The account page: the API tokens (the one just made shown once, never stored or flashed)."""
+    page = render_template(
+        "accounts/account.html",
+        form=form,
+        tokens=tokens.tokens_of(acting_user()),
+        issued=issued,
+    )
+    response = make_response(page, status)
+    if issued is not None:
+        response.headers["Cache-Control"] = "no-store"  # the token must not stay in a cache
+    return response
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token() -> ResponseReturnValue:
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _account_page(form, status=400)
+    try:
+        issued = tokens.create_token(acting_user(), acting_user(), form.name.data or "", now=utcnow())
+    except Refused as refused:
+        db.session.rollback()
+        form.name.errors = [refused.message]
+        return _account_page(form, status=422)
+    db.session.commit()
+    return _account_page(TokenForm(formdata=None), issued=issued)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != acting_user().id:
+        abort(404)
+    tokens.revoke_token(acting_user(), token, now=utcnow())
+    db.session.commit()
+    flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name), "success")
+    return redirect(url_for(".account"))
 
 
 @bp.post("/language")

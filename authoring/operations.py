@@ -314,6 +314,12 @@ def _lock_for_save(standard: Standard, author: User) -> None:
     The lock is `accounts.database.write_lock`: the next number is decided on fresh data.
     """
     write_lock(standard)
+    require_may_save(standard, author)
+
+
+def require_may_save(standard: Standard, author: User) -> None:
+    """Refuse a save by `author`: 409 `closed` when the stage freezes the text, 403 when they may
+    not edit it. A save checks it under the lock; a caller may ask first, before any slow work."""
     decision = can_edit_standard(author, standard)
     decision.require("closed" if not standard.stage_enum.editable else "forbidden")
 

@@ -53,7 +53,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """Leave out what DDL makes beside the models (the registry's FTS5 table on SQLite)."""
+    """Leave out what DDL makes beside the models (the registry's FTS5 table and trigram index)."""
     from workflow.registry_index import made_by_models
 
     return made_by_models(name, type_, parent_names)

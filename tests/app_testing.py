@@ -121,6 +121,12 @@ def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> An
     return client.post("/login", data=data)
 
 
+def bearer(token: str | None, **headers: str) -> dict[str, str]:
+    """The headers of an API call with `token` (none without one), plus `headers`
+    (`bearer(t, **{"Accept-Language": "en"})`)."""
+    return {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
+
+
 @dataclass
 class LiveServer:
     url: str

@@ -215,6 +215,21 @@ def make_member(
     return factory
 
 
+@pytest.fixture
+def make_token(app: Flask) -> Callable[..., str]:
+    """make_token(user, name="test"): a new API token of `user`; returns the secret to send."""
+    from accounts import tokens
+    from accounts.database import utcnow
+    from accounts.permissions import OPERATOR
+
+    def factory(user: User, name: str = "test") -> str:
+        issued = tokens.create_token(OPERATOR, user, name, now=utcnow())
+        _db.session.commit()
+        return issued.secret
+
+    return factory
+
+
 # -- logging in -----------------------------------------------------------------------------
 
 

@@ -55,6 +55,11 @@ def own_members(status: int, **overrides: int) -> dict[str, int]:
     return expected
 
 
+def api_members(status: int, **overrides: int) -> dict[str, int]:
+    """`own_members` for an API route: anonymous (no token) gets 401, not the login page."""
+    return own_members(status, anonymous=401, **overrides)
+
+
 def everyone(status: int, anonymous: int = 302) -> dict[str, int]:
     """Expected statuses for a route every logged-in user may open (anonymous: to the login page)."""
     return {role: (anonymous if role == "anonymous" else status) for role in ROLES}
@@ -104,13 +109,16 @@ class Route:
     data: Callable[[World, Side], dict[str, Any]] | None = None
     #: False for routes that name no organisation (only "own" cells are made)
     scoped: bool = True
+    #: an API route: called with the actor's bearer token (none for anonymous) and `data` as JSON
+    api: bool = False
 
     def expected(self, role: str, side: str) -> int:
         if side == "own":
             return self.expect[role]
         if self.expect_other is not None:
             return self.expect_other[role]
-        return {"anonymous": 302, "admin": self.expect["admin"]}.get(role, 404)
+        anonymous = 401 if self.api else 302
+        return {"anonymous": anonymous, "admin": self.expect["admin"]}.get(role, 404)
 
 
 @dataclass(frozen=True)
@@ -123,11 +131,17 @@ class Cell:
         return f"{self.route.name}-{self.role}-{self.side}"
 
     def check(self, matrix: Matrix) -> None:
-        client = matrix.client_as(self.role)
         side = matrix.world.side(self.side)
         path = self.route.path(matrix.world, side)
         data = self.route.data(matrix.world, side) if self.route.data else None
-        response = client.open(path, method=self.route.method, data=data)
+        if self.route.api:
+            token = matrix.token_as(self.role)
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = matrix.app.test_client().open(
+                path, method=self.route.method, json=data, headers=headers
+            )
+        else:
+            response = matrix.client_as(self.role).open(path, method=self.route.method, data=data)
         expected = self.route.expected(self.role, self.side)
         assert response.status_code == expected, (
             f"{self.role} {self.route.method} {path} ({self.side} organisation): "
@@ -164,6 +178,20 @@ class Matrix:
         for setup in self.setups:
             for side in (self.world.own, self.world.other):
                 setup(self.world, side)
+
+    def token_as(self, role: str) -> str | None:
+        """A new API token of the actor `role` (None for anonymous)."""
+        from accounts import tokens
+        from accounts.database import utcnow
+        from accounts.permissions import OPERATOR
+        from extensions import db
+
+        user = self.world.actors[role]
+        if user is None:
+            return None
+        issued = tokens.create_token(OPERATOR, user, "matrix", now=utcnow())
+        db.session.commit()
+        return issued.secret
 
     def client_as(self, role: str) -> Any:
         client = self.app.test_client()

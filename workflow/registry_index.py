@@ -110,10 +110,17 @@ def postgresql_ddl(connection: Connection) -> None:
     )
 
 
+#: what the DDL above makes beside the models: the FTS5 table (and its shadow tables), the trigram index
+DDL_TABLE_PREFIX = "registry_fts"
+DDL_INDEX = "ix_registry_entries_trgm"
+
+
 def made_by_models(name: str | None, type_: str, _parent_names: Any) -> bool:
-    """Alembic's `include_name`: the FTS5 table and its shadow tables are made by the DDL above, not
-    by the models, so autogenerate neither drops them nor reports them."""
-    return not (type_ == "table" and (name or "").startswith("registry_fts"))
+    """Alembic's `include_name`: leave out what the DDL above makes, so that autogenerate neither
+    drops it nor reports it as a difference from the models."""
+    if type_ == "table":
+        return not (name or "").startswith(DDL_TABLE_PREFIX)
+    return not (type_ == "index" and name == DDL_INDEX)
 
 
 def create_search_index(connection: Connection) -> None:

@@ -254,42 +254,49 @@ def fts_phrase(terms: tuple[str, ...]) -> str:
     return " ".join('"' + term.replace('"', '""') + '"' for term in terms)
 
 
-def _ilike(expression: Any, term: str) -> ColumnElement[bool]:
-    return expression.ilike(like_pattern(term), escape="\\")
+def _like(expression: Any, term: str, dialect: str) -> ColumnElement[bool]:
+    """`expression` holds `term`, case-folded: SQLite's LIKE already ignores ASCII case (as its
+    lower() does; CJK has none), PostgreSQL's ILIKE is the operator its trigram index serves."""
+    pattern = like_pattern(term)
+    if dialect == "postgresql":
+        return expression.ilike(pattern, escape="\\")
+    return expression.like(pattern, escape="\\")
 
 
-def _in_short_fields(term: str) -> ColumnElement[bool]:
-    return or_(
-        _ilike(RegistryEntry.number, term),
-        _ilike(RegistryEntry.title_zh, term),
-        _ilike(RegistryEntry.title_en, term),
-        _ilike(RegistryEntry.association, term),
-    )
+def _short_fields() -> tuple[Any, ...]:
+    """What a short term is looked for in, and what the ranking reads: the standard's own short
+    columns and its association's name, never a row that carries a text."""
+    return (Standard.number, Standard.title_zh, Standard.title_en, Organisation.name)
+
+
+def _in_short_fields(term: str, dialect: str) -> ColumnElement[bool]:
+    return or_(*(_like(field, term, dialect) for field in _short_fields()))
 
 
 _fts = table("registry_fts", column("rowid"))
 
 
 def _indexed_match(terms: tuple[str, ...], dialect: str) -> ColumnElement[bool]:
-    """Every term somewhere in the entry, found through the database's trigram index."""
+    """Every term somewhere in the standard's entry, found through the database's trigram index."""
     if dialect == "sqlite":
         matching = select(_fts.c.rowid).where(literal_column("registry_fts").op("MATCH")(fts_phrase(terms)))
-        return RegistryEntry.standard_id.in_(matching)
-    everything = literal_column(haystack("registry_entries."))
-    return and_(*(_ilike(everything, term) for term in terms))
+    else:
+        everything = literal_column(haystack("registry_entries."))
+        matching = select(RegistryEntry.standard_id).where(
+            *(_like(everything, term, dialect) for term in terms)
+        )
+    return Standard.id.in_(matching)
 
 
-def _rank(text: str, terms: tuple[str, ...]) -> Any:
+def _rank(text: str, terms: tuple[str, ...], dialect: str) -> Any:
     """0: the whole query in the number ("SZYL 2"); 1: every term in the number; 2: in a title;
     3: in the association; 4: in the text only."""
+    number, title_zh, title_en, association = _short_fields()
     return case(
-        (_ilike(RegistryEntry.number, text), 0),
-        (and_(*(_ilike(RegistryEntry.number, t) for t in terms)), 1),
-        (
-            and_(*(or_(_ilike(RegistryEntry.title_zh, t), _ilike(RegistryEntry.title_en, t)) for t in terms)),
-            2,
-        ),
-        (and_(*(_ilike(RegistryEntry.association, t) for t in terms)), 3),
+        (_like(number, text, dialect), 0),
+        (and_(*(_like(number, t, dialect) for t in terms)), 1),
+        (and_(*(or_(_like(title_zh, t, dialect), _like(title_en, t, dialect)) for t in terms)), 2),
+        (and_(*(_like(association, t, dialect) for t in terms)), 3),
         else_=4,
     )
 
@@ -300,14 +307,9 @@ def _position(term: str, dialect: str) -> Any:
     return func.strpos(body, needle) if dialect == "postgresql" else func.instr(body, needle)
 
 
-def _filtered(query: RegistryQuery, replaced_by: Any, dialect: str) -> Select[Any]:
-    """The listed standards that match `query`: the FROM and WHERE both the page and its count use."""
-    statement = (
-        select(Standard)
-        .join(Standard.association)
-        .where(in_registry())
-        .options(contains_eager(Standard.association))
-    )
+def _matching(query: RegistryQuery, replaced_by: Any, dialect: str) -> Select[Any]:
+    """The ids of the listed standards that match `query` (the FROM and WHERE of a page and its count)."""
+    statement = select(Standard.id).where(in_registry())
     if query.association_id is not None:
         statement = statement.where(Standard.association_id == query.association_id)
     if query.adopted:
@@ -315,62 +317,81 @@ def _filtered(query: RegistryQuery, replaced_by: Any, dialect: str) -> Select[An
     if query.status is not None:
         statement = statement.where(_status_filter(query.status, replaced_by))
     if query.terms:
-        statement = statement.join(RegistryEntry, RegistryEntry.standard_id == Standard.id)
+        statement = statement.join(Organisation, Organisation.id == Standard.association_id)
         if query.indexed_terms:
             statement = statement.where(_indexed_match(query.indexed_terms, dialect))
         for term in query.short_terms:
-            statement = statement.where(_in_short_fields(term))
+            statement = statement.where(_in_short_fields(term, dialect))
     return statement
 
 
 def search_registry(query: RegistryQuery, per_page: int = PER_PAGE) -> RegistryPage:
-    """One page of the standards the registry lists for `query`: two queries at most, whatever the size.
+    """One page of the standards the registry lists for `query`: two queries, whatever the size.
 
-    The page and the number of all matches come in one statement (COUNT(*) OVER ()); only a page past
-    the last one costs a second, plain COUNT.
+    The first ranks the matches' ids and counts them all (COUNT(*) OVER ()), reading no text; the
+    second loads the page's standards with their association, status and snippet (only a page past
+    the last one costs a third, plain COUNT). What grows with the registry is the index's work and
+    the ranking of the matches' short columns, never a query per standard or a text read per match.
     """
     dialect = db.session.get_bind().dialect.name
     replaced_by = _replaced_by()
-    statement = _filtered(query, replaced_by, dialect)
+    matching = _matching(query, replaced_by, dialect)
     terms = query.terms
-    first_term = (query.indexed_terms or terms or ("",))[0]
-    position = _position(first_term, dialect)
-    greatest = func.greatest if dialect == "postgresql" else func.max  # SQLite's max(a, b) is scalar
-    window_start = greatest(position - SNIPPET_BEFORE, 1) if terms else null()
-    window = (
-        case((position > 0, func.substr(RegistryEntry.body, window_start, SNIPPET_CHARS)), else_=null())
-        if terms
-        else null()
-    )
-    order = [_rank(query.text, terms)] if terms else []
+    order = [_rank(query.text, terms, dialect)] if terms else []
     order += [Standard.published_on.desc(), Standard.id.desc()]
-    rows = db.session.execute(
-        statement.add_columns(
-            replaced_by.label("replaced_by"),
-            window.label("window"),
-            window_start.label("window_start"),
-            func.count().over().label("total"),
-        )
+    ranked = db.session.execute(
+        matching.add_columns(func.count().over().label("total"))
         .order_by(*order)
         .limit(per_page)
         .offset((query.page - 1) * per_page)
     ).all()
-    if rows:
-        total = int(rows[0].total)
+    if ranked:
+        total = int(ranked[0].total)
     elif query.page > 1:
-        total = int(db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+        total = int(db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
     else:
         total = 0
-    hits = [
-        Hit(
-            standard=row.Standard,
-            status=status_of(row.Standard, row.replaced_by),
-            replaced_by=row.replaced_by,
-            snippet=_snippet(row.window, row.window_start, terms) if row.window else None,
+    ids = [row.id for row in ranked]
+    return RegistryPage(
+        query=query,
+        hits=_hits(ids, terms, query.indexed_terms, dialect) if ids else [],
+        total=total,
+        per_page=per_page,
+        short_terms=query.short_terms,
+    )
+
+
+def _hits(ids: list[int], terms: tuple[str, ...], indexed: tuple[str, ...], dialect: str) -> list[Hit]:
+    """The standards `ids` in that order, with association, status and the snippet around the first term."""
+    replaced_by = _replaced_by()
+    statement = (
+        select(Standard, replaced_by.label("replaced_by"))
+        .join(Standard.association)
+        .options(contains_eager(Standard.association))
+        .where(Standard.id.in_(ids))
+    )
+    if terms:
+        position = _position((indexed or terms)[0], dialect)
+        greatest = func.greatest if dialect == "postgresql" else func.max  # SQLite's max(a, b) is scalar
+        start = greatest(position - SNIPPET_BEFORE, 1)
+        window = case((position > 0, func.substr(RegistryEntry.body, start, SNIPPET_CHARS)), else_=null())
+        statement = statement.outerjoin(RegistryEntry, RegistryEntry.standard_id == Standard.id).add_columns(
+            window.label("window"), start.label("window_start")
         )
-        for row in rows
-    ]
-    return RegistryPage(query=query, hits=hits, total=total, per_page=per_page, short_terms=query.short_terms)
+    rows = {row.Standard.id: row for row in db.session.execute(statement)}
+    hits = []
+    for standard_id in ids:
+        row = rows[standard_id]
+        window = row.window if terms else None
+        hits.append(
+            Hit(
+                standard=row.Standard,
+                status=status_of(row.Standard, row.replaced_by),
+                replaced_by=row.replaced_by,
+                snippet=_snippet(window, row.window_start, terms) if window else None,
+            )
+        )
+    return hits
 
 
 def _snippet(window: str, start: int | None, terms: tuple[str, ...]) -> Markup:

@@ -1,4 +1,5 @@
-"""Who may open which authoring page: role × route × own/other association → HTTP status.
+"""Who may open which authoring page, and call which authoring API route with their own token: role ×
+route × own/other association → HTTP status (the API answers 401 where a page sends to the login).
 
 Each association side of the matrix world gets three standards: one in drafting (its drafter on the
 drafting group), one in consultation (frozen: read view for everyone) and one published (public).
@@ -8,7 +9,7 @@ The editor answers a reader who may not edit with a redirect to the read view (3
 from __future__ import annotations
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, Side, World, cells, everyone, own_members
+from permission_matrix import ROLES, Matrix, Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -121,4 +122,94 @@ ROUTES = [
 
 @pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
 def test_permission(cell, matrix):
+    cell.check(matrix)
+
+
+# -- the same through the API, with each actor's bearer token ------------------------------------------
+
+
+def _everyone(status: int) -> dict[str, int]:
+    return {role: (401 if role == "anonymous" else status) for role in ROLES}
+
+
+def _unchanged(world, side):
+    return {"text": side.standard.latest_revision().text, "base_revision": 1}
+
+
+#: another association's private standard looks like nothing; the administrator reads everything
+OTHER = {**_everyone(404), "admin": 200}
+
+API_ROUTES = [
+    Route(
+        "api standard", "GET", lambda w, s: f"/api/v1/standards/{s.standard.id}", api_members(200), api=True
+    ),
+    Route(
+        "api revisions",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.standard.id}/revisions",
+        api_members(200),
+        api=True,
+    ),
+    Route(
+        "api revision",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.standard.id}/revisions/1",
+        api_members(200),
+        api=True,
+    ),
+    Route(
+        "api events",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.standard.id}/events",
+        api_members(200),
+        api=True,
+    ),
+    # an unchanged text saves nothing and answers 200: the permission is what is tested
+    Route(
+        "api save",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.standard.id}/revisions",
+        api_members(200, member=403, admin=403),
+        data=_unchanged,
+        api=True,
+    ),
+    Route(
+        "api save in consultation",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.frozen.id}/revisions",
+        api_members(409),
+        data=_unchanged,
+        api=True,
+    ),
+    Route(
+        "api published standard",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.published.id}",
+        _everyone(200),
+        expect_other=_everyone(200),
+        api=True,
+    ),
+    Route(
+        "api create standard",
+        "POST",
+        lambda w, s: f"/api/v1/associations/{s.org.code}/standards",
+        api_members(201, drafter=403, member=403, admin=403),
+        expect_other={**_everyone(404), "admin": 403},
+        data=lambda w, s: {"title_zh": "新标准"},
+        api=True,
+    ),
+    Route("api agencies", "GET", lambda w, s: "/api/v1/agencies", _everyone(200), scoped=False, api=True),
+    Route(
+        "api openapi",
+        "GET",
+        lambda w, s: "/api/v1/openapi.json",
+        everyone(200, anonymous=200),
+        scoped=False,
+        api=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(API_ROUTES), ids=str)
+def test_api_permission(cell, matrix):
     cell.check(matrix)

@@ -1,4 +1,5 @@
-"""Who may move a standard's stages: role × route × own/other association → HTTP status.
+"""Who may move a standard's stages, in the browser and through the API with their own token:
+role × route × own/other association → HTTP status.
 
 Each association side gets a standard in drafting (to release) and one in consultation (to close
 early). Only the secretariat moves stages (302 back to the standard); other members get 403, another
@@ -8,7 +9,7 @@ association's people and the administrator (who reads but does not run an associ
 from __future__ import annotations
 
 import pytest
-from permission_matrix import Matrix, Route, Side, World, cells, own_members
+from permission_matrix import ROLES, Matrix, Route, Side, World, api_members, cells, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -68,6 +69,57 @@ ROUTES = [
 
 @pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
 def test_permission(cell, matrix):
+    cell.check(matrix)
+
+
+# -- the same through the API, with each actor's bearer token ------------------------------------------
+
+#: the API answers the moved Standard (200); a member is refused (403) before the gate is looked at
+API_MOVER = api_members(200, drafter=403, member=403, admin=403)
+
+
+def _public(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+API_ROUTES = [
+    Route(
+        "api transitions",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.to_release.id}/transitions",
+        api_members(200),
+        api=True,
+    ),
+    Route(
+        "api release for consultation",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.to_release.id}/transitions",
+        API_MOVER,
+        data=lambda w, s: {"to": "consultation", "closes_at": "2999-12-31", "audience": "members"},
+        api=True,
+    ),
+    Route(
+        "api close consultation early",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.in_consultation.id}/comment-period/close",
+        API_MOVER,
+        data=lambda w, s: {"reason": "意见已足够"},
+        api=True,
+    ),
+    Route("api registry", "GET", lambda w, s: "/api/v1/registry", _public(200), scoped=False, api=True),
+    Route(
+        "api registry entry of a draft",
+        "GET",
+        lambda w, s: f"/api/v1/registry/T%2F{s.org.code}%201%E2%80%942026",
+        _public(404),
+        expect_other=_public(404),
+        api=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(API_ROUTES), ids=str)
+def test_api_permission(cell, matrix):
     cell.check(matrix)
 
 

@@ -1,15 +1,15 @@
 """workflow: proposals (a member's proposed standard and the secretariat's decision)
 
-Revision ID: 0010_proposals
-Revises: 0009_members
+Revision ID: 0011_proposals
+Revises: 0010_api_tokens
 Create Date: 2026-12-02 14:45:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_proposals'
-down_revision = '0009_members'
+revision = '0011_proposals'
+down_revision = '0010_api_tokens'
 branch_labels = None
 depends_on = None
 

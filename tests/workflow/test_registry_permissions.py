@@ -1,0 +1,117 @@
+"""The registry in the permission matrix: its pages and downloads answer 200 to everyone, logged in or
+not, for a published standard of either association; a drafting standard's would-be address is 404
+for everyone, its own association's members included (the registry is not where drafts are read)."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+import pytest
+from permission_matrix import ROLES, Matrix, Route, Side, World, cells
+
+from accounts.database import utcnow
+from authoring import operations
+from authoring.models import Stage
+from exports import TEMPLATE_VERSION
+from exports.models import ExportFile, ExportJob
+from extensions import db
+from workflow.registry_index import index_published
+
+
+def _add_registry_standards(world: World, side: Side) -> None:
+    for name, stage in (("registry_published", Stage.PUBLISHED), ("registry_draft", Stage.DRAFTING)):
+        standard = operations.create_standard(
+            side.org,
+            side.people["secretariat"],
+            title_zh=f"{side.org.name}的目录标准",
+            title_en=None,
+            committee=None,
+            drafters=[side.membership("drafter")],
+            text=None,
+            now=utcnow(),
+        )
+        standard.stage = stage.value
+        side.extra[name] = standard
+        side.extra[f"{name}_number"] = f"T/{side.org.code} 1\u20142026"
+    published = side.extra["registry_published"]
+    published.number, published.sequence = side.extra["registry_published_number"], 1
+    published.published_on, published.published_revision = utcnow().date(), published.latest_number
+    db.session.flush()
+    index_published(published, published.latest_revision().text)
+    # its PDF, already made: the download route answers with the file
+    data = b"%PDF-1.7 registry matrix"
+    sha256 = hashlib.sha256(data).hexdigest()
+    if db.session.get(ExportFile, sha256) is None:
+        db.session.add(ExportFile(sha256=sha256, data=data, size=len(data)))
+    db.session.add(
+        ExportJob(
+            standard=published,
+            revision=published.latest_revision(),
+            format="pdf",
+            template_version=TEMPLATE_VERSION,
+            cache_key=f"matrix-{published.id}",
+            status="done",
+            progress=100,
+            step="done",
+            warnings=[],
+            result_sha256=sha256,
+            filename="standard.pdf",
+            media_type="application/pdf",
+            size=len(data),
+        )
+    )
+    db.session.commit()
+
+
+if _add_registry_standards not in Matrix.setups:
+    Matrix.setups.append(_add_registry_standards)
+
+
+def _everyone(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES}
+
+
+def _published(side: Side) -> str:
+    return "/registry/" + quote(side.registry_published_number)
+
+
+def _would_be(side: Side) -> str:
+    """The address the drafting standard would have: the number is the published one's with 2."""
+    return "/registry/" + quote(side.registry_published_number.replace(" 1", " 2"))
+
+
+ROUTES = [
+    Route("registry", "GET", lambda w, s: "/registry", _everyone(200), scoped=False),
+    Route("registry search", "GET", lambda w, s: "/registry?q=目录标准", _everyone(200), scoped=False),
+    Route(
+        "registry standard", "GET", lambda w, s: _published(s), _everyone(200), expect_other=_everyone(200)
+    ),
+    Route(
+        "registry download",
+        "GET",
+        lambda w, s: _published(s) + "/download.pdf",
+        _everyone(200),
+        expect_other=_everyone(200),
+    ),
+    Route("registry draft", "GET", lambda w, s: _would_be(s), _everyone(404), expect_other=_everyone(404)),
+    Route(
+        "registry draft download",
+        "GET",
+        lambda w, s: _would_be(s) + "/download.pdf",
+        _everyone(404),
+        expect_other=_everyone(404),
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
+def test_permission(cell, matrix):
+    cell.check(matrix)
+
+
+def test_the_drafting_standard_is_not_in_the_registry_list(matrix):
+    client = matrix.client_as("anonymous")
+    html = client.get("/registry").get_data(as_text=True)
+    assert matrix.world.own.registry_published_number in html
+    assert html.count('class="registry-hit"') == 2  # the two published ones, no draft
