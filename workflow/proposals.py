@@ -161,7 +161,7 @@ def accept(proposal: Proposal, actor: User, *, now: datetime, note: str = "") ->
     draft = draft_revision(with_derived_ids(text), "created", None)  # analysed before the lock
     write_lock(standard)
     _require_open(proposal)
-    operations.transition(standard, actor, Stage.DRAFTING, now=now, note=note)
+    operations.transition(standard, actor, Stage.DRAFTING, now=now, note=note, first_revision_follows=True)
     authoring.add_revision(standard, actor, draft, "", now=now)
     proposal.decision = Decided.ACCEPTED.value
     proposal.decided_by = actor

@@ -157,3 +157,17 @@ def test_a_proposal_without_text_shows_in_the_standards_list(
     assert listing.status_code == 200 and "社区居家养老服务规范" in listing.get_data(as_text=True)
     # the read page needs a revision: a proposal has none until it is accepted (its page is the list)
     assert client.get(f"/standards/{proposal.standard_id}").status_code == 404
+
+
+def test_the_generic_move_does_not_accept_a_proposal_without_its_skeleton(
+    association, member, secretariat, clock, db
+):
+    from workflow import operations
+
+    proposal = _propose(association, member, clock)
+    db.session.commit()
+    with pytest.raises(Refused) as refused:
+        operations.transition(proposal.standard, secretariat, "accept", now=clock.tick())
+    assert refused.value.kind == "gate"
+    db.session.rollback()
+    assert proposal.standard.stage == Stage.PROPOSAL.value and proposal.is_open
