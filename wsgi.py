@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "authoring.figure_views:bp",
     "workflow.views:bp",
     "workflow.registry_views:bp",
+    "workflow.proposal_views:bp",
     "exports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
@@ -50,9 +51,9 @@ DEMO_LOADERS = (
     "exports.demo:load_demo",
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
-DESK_SOURCES = ("authoring.desk:desk_items",)
+DESK_SOURCES = ("authoring.desk:desk_items", "workflow.proposals:desk_items")
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
-ORG_LINKS = ("authoring.desk:org_links",)
+ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links")
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = (
     "workflow.views:standard_panels",
@@ -71,6 +72,7 @@ MODEL_MODULES = (
     "authoring.events",
     "workflow.models",
     "workflow.registry_index",
+    "workflow.proposals",
     "exports.models",
 )
 

@@ -40,6 +40,9 @@ EVENT_LABELS: Mapping[str, Any] = {
     "replaced": _l("Replaced by a new edition"),
     "revision_opened": _l("Revision started as a new project"),
     "revision": _l("Project created to revise a published standard"),
+    "proposed": _l("Standard proposed"),
+    "proposal_accepted": _l("Proposal accepted: project created from the blank skeleton"),
+    "proposal_declined": _l("Proposal declined"),
 }
 
 

@@ -14,8 +14,21 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def blank_standard(*, title_zh: str, title_en: str | None, association: str) -> str:
-    """Front matter and every required element of GB/T 1.1 in order, with placeholder text."""
+def blank_standard(
+    *,
+    title_zh: str,
+    title_en: str | None,
+    association: str,
+    scope: str | None = None,
+    drafting_units: list[str] | None = None,
+) -> str:
+    """Front matter and every required element of GB/T 1.1 in order, with placeholder text; `scope`
+    (an accepted proposal's) replaces the scope's placeholder, `drafting_units` fill the front matter."""
+    scope_lines = (
+        [paragraph.strip() for paragraph in scope.splitlines() if paragraph.strip()]
+        if scope and scope.strip()
+        else ["本文件规定了……，描述了……。", "本文件适用于……。"]
+    )
     lines = [
         "---",
         "title:",
@@ -27,7 +40,7 @@ def blank_standard(*, title_zh: str, title_en: str | None, association: str) -> 
         f"association: {_yaml_string(association)}",
         f"proposer: {_yaml_string(association)}",
         f"responsible: {_yaml_string(association)}",
-        "drafting_units: []",
+        f"drafting_units: {json.dumps(drafting_units or [], ensure_ascii=False)}",
         "drafters: []",
         "draft: 工作组讨论稿",
         "language: zh",
@@ -43,10 +56,7 @@ def blank_standard(*, title_zh: str, title_en: str | None, association: str) -> 
         "",
         "# 范围 {#scope}",
         "",
-        "本文件规定了……，描述了……。",
-        "",
-        "本文件适用于……。",
-        "",
+        *[line for paragraph in scope_lines for line in (paragraph, "")],
         "# 规范性引用文件 {#normative-references}",
         "",
         "本文件没有规范性引用文件。",

@@ -61,6 +61,7 @@ def transition(
     audience: Audience | str | None = None,
     publish_date: date | str | None = None,
     implement_date: date | str | None = None,
+    first_revision_follows: bool = False,
 ) -> StandardEvent:
     """Move `standard` out of its stage to `to` (a `Stage`, or a move's name such as "revise" or
     "cancel") as `actor`, with the parameters that move takes; returns the "stage_changed" event.
@@ -68,12 +69,17 @@ def transition(
     Releasing for consultation opens a `CommentPeriod` on the latest revision until `closes_at` for
     `audience`; closing it (consultation → disposition) before its last day needs a reason in `note`;
     publishing assigns the number and writes the final revision; "revise" opens a new project in
-    drafting that will replace this standard. This may end the request's transaction and start a new
+    drafting that will replace this standard. A project without a revision (a member's proposal) moves
+    to drafting only with `first_revision_follows` (`workflow.proposals.accept` writes its skeleton).
+    This may end the request's transaction and start a new
     one (a publication that others overtook prepares again), so it must be the first thing a request
     writes.
     """
     move = _move(standard, to)
     can_move_stages(actor, standard).require("forbidden")
+    if move.target == Stage.DRAFTING and standard.latest_number == 0 and not first_revision_follows:
+        # a proposal without text is accepted by `workflow.proposals.accept`, which writes revision 1
+        raise Refused("gate", _("Accept this proposal on the association's proposals page."))
     values = _checked_values(move, now, note=note, closes_at=closes_at, audience=audience)
     if move.name == "publish":
         return _publish(
