@@ -59,7 +59,7 @@ def with_figure_urls(html: str, standard: Standard) -> str:
 
 def standard_panels(page: StandardPage) -> Iterator[Panel]:
     """The figures below the read view: thumbnails, references, and the upload form for editors."""
-    if page.name != "read":
+    if page.name != "read" or page.revision is None:
         return
     yield Panel("after", Markup(render_template("authoring/_figures.html", standard=page.standard)))
 

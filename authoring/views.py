@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from accounts.database import utcnow
-from accounts.refusals import Refused
+from accounts.refusals import Decision, Refused
 from authoring import analysis, history, operations
 from authoring.document import DocumentTooLarge
 from authoring.editor_page import language_of
@@ -132,6 +132,8 @@ def standard_page(standard_id: int) -> ResponseReturnValue:
     if (kept := kept_response(key)) is not None:
         return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
+    if standard.latest_number == 0:  # a proposal: its stage, its next steps and its events, no text yet
+        return _no_text_view(standard)
     return keep(key, make_response(_read_view(standard, standard.latest_number)))
 
 
@@ -142,6 +144,19 @@ def revision_page(standard_id: int, number: int) -> ResponseReturnValue:
         return kept
     standard = load_standard(standard_id, current_user, options=READ_STANDARD)
     return keep(key, make_response(_read_view(standard, number)))
+
+
+def _no_text_view(standard: Standard) -> ResponseReturnValue:
+    """The page of a project that has no revision yet (a proposal waiting for the secretariat)."""
+    events = events_of(standard, limit=RECENT_EVENTS)
+    return render_template(
+        "authoring/standard_no_text.html",
+        panels=panels_for(StandardPage("read", standard, None, current_user)),
+        events=events,
+        event_count=count_events(standard, events, RECENT_EVENTS),
+        standard=standard,
+        may_edit=Decision.no(_("This project has no text yet.")),
+    )
 
 
 def _read_view(standard: Standard, number: int) -> ResponseReturnValue:

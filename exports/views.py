@@ -159,8 +159,8 @@ def job_label(job: ExportJob) -> str:
 
 def standard_panels(page: StandardPage) -> Iterator[Panel]:
     """The export panel beside a revision (its formats and jobs) and on the history page (redlines)."""
-    if not can_view_standard(page.user, page.standard):
-        return
+    if not can_view_standard(page.user, page.standard) or (page.name == "read" and page.revision is None):
+        return  # a project with no text yet has nothing to export
     numbers: list[int] = []
     if page.revision is None:  # the history page picks any revision, newest first
         numbers = list(

@@ -197,6 +197,14 @@ def decline(proposal: Proposal, actor: User, *, now: datetime, reason: str) -> N
 # -- reading ----------------------------------------------------------------------------------------
 
 
+def open_proposal_of(standard: Standard) -> Proposal | None:
+    """The undecided proposal `standard` came from, while it is still in the stage proposal."""
+    if standard.stage != Stage.PROPOSAL.value:
+        return None
+    proposal = db.session.scalar(select(Proposal).where(Proposal.standard_id == standard.id))
+    return proposal if proposal is not None and proposal.is_open else None
+
+
 def proposals_of(association: Organisation) -> list[Proposal]:
     """The association's proposals, open ones first, newest first."""
     rows = db.session.scalars(

@@ -26,7 +26,7 @@ from authoring.models import Stage, Standard
 from authoring.page_places import Panel, StandardPage
 from authoring.permissions import load_standard
 from extensions import db
-from workflow import operations
+from workflow import operations, proposals
 from workflow.models import AUDIENCE_LABELS, current_period
 from workflow.permissions import can_move_stages
 from workflow.stages import PATH_TO_PUBLICATION, STAGES, StageInfo, cancelled_code
@@ -121,7 +121,15 @@ def move(standard_id: int) -> ResponseReturnValue:
     standard = load_standard(standard_id, current_user)
     form = request.form
     target = form.get("move", "")[:40]
+    proposal = proposals.open_proposal_of(standard) if target in PROPOSAL_MOVES else None
     try:
+        if proposal is not None:  # the proposal's own verbs: the skeleton on accept, the decision kept
+            _decide_proposal(proposal, target, form.get("note", "") or form.get("reason", ""))
+            db.session.commit()
+            flash(
+                _("The standard is now in the stage “%(stage)s”.", stage=standard.stage_enum.label), "success"
+            )
+            return redirect(url_for("authoring.standard_page", standard_id=standard_id))
         operations.transition(
             standard,
             current_user,
@@ -154,6 +162,18 @@ def close_consultation(standard_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("The consultation is closed; the comments can now be disposed of."), "success")
     return redirect(url_for("authoring.standard_page", standard_id=standard_id))
+
+
+#: moves of a standard still in proposal that are the proposal's decision
+PROPOSAL_MOVES = ("accept", "cancel")
+
+
+def _decide_proposal(proposal: proposals.Proposal, move: str, words: str) -> None:
+    """Accept or decline `proposal` from the stage page as its own page does."""
+    if move == "accept":
+        proposals.accept(proposal, current_user, now=utcnow(), note=words)
+    else:
+        proposals.decline(proposal, current_user, now=utcnow(), reason=words)
 
 
 def _refused(standard_id: int, refused: Refused) -> ResponseReturnValue:

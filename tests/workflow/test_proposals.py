@@ -155,8 +155,33 @@ def test_a_proposal_without_text_shows_in_the_standards_list(
     login(client, secretariat)
     listing = client.get(f"/associations/{association.id}/standards")
     assert listing.status_code == 200 and "社区居家养老服务规范" in listing.get_data(as_text=True)
-    # the read page needs a revision: a proposal has none until it is accepted (its page is the list)
-    assert client.get(f"/standards/{proposal.standard_id}").status_code == 404
+    # the link leads to the project's page: its stage, why it cannot move yet, and its events
+    page = client.get(f"/standards/{proposal.standard_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "提案" in html
+    assert "首个版本将在秘书处接受提案时写成" in html
+    assert 'name="move" value="accept"' in html
+
+
+@pytest.mark.parametrize(
+    ("move", "stage", "decision"), [("accept", "drafting", "accepted"), ("cancel", "cancelled", "declined")]
+)
+def test_the_stage_page_decides_a_proposal_as_the_proposals_page_does(
+    association, member, secretariat, clock, client, login, db, move, stage, decision
+):
+    proposal = _propose(association, member, clock)
+    db.session.commit()
+    login(client, secretariat)
+    response = client.post(
+        f"/standards/{proposal.standard_id}/stages", data={"move": move, "reason": "范围与现行标准重复"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.standard.stage == stage and proposal.decision == decision
+    if move == "accept":
+        assert proposal.standard.latest_number == 1  # the skeleton with the title and scope
+    else:
+        assert proposal.decision_reason == "范围与现行标准重复"
 
 
 def test_the_generic_move_does_not_accept_a_proposal_without_its_skeleton(
