@@ -89,7 +89,8 @@ def _add_drafters(database_url: str, emails: list[str]) -> list[int]:
             users.append(user)
         db.session.flush()
         memberships = [user.membership_in(association) for user in users]
-        demo = db.session.scalars(db.select(Standard)).one()
+        # the demo's standard in drafting (the demo also has a published one, whose text is frozen)
+        demo = db.session.scalars(db.select(Standard).where(Standard.stage == "drafting")).one()
         demo.drafter_links.extend(StandardDrafter(membership=m) for m in memberships)
         secretariat = db.session.scalars(
             db.select(User)
