@@ -110,7 +110,8 @@ API_ROUTES = [
     Route(
         "api registry entry of a draft",
         "GET",
-        lambda w, s: f"/api/v1/registry/T%2F{s.org.code}%201%E2%80%942026",
+        # a draft has no number: an unassigned one (the registry matrix publishes number 1)
+        lambda w, s: f"/api/v1/registry/T%2F{s.org.code}%20999%E2%80%942026",
         _public(404),
         expect_other=_public(404),
         api=True,
