@@ -33,11 +33,15 @@ from sqlalchemy.types import TypeDecorator
 #: so writers queue behind one another instead of failing
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
-#: the execution option read by the "begin" listener: "DEFERRED" (default) or "IMMEDIATE"
+#: the execution option read by the "begin" listener: "DEFERRED" (default), "IMMEDIATE", or "NONE"
+#: for a connection that runs one read statement, which SQLite makes consistent by itself
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 
 #: the key in a connection's `info` that is True while its transaction holds the write lock
 _HOLDS_WRITE_LOCK = "sqlite_holds_write_lock"
+
+#: the key in a connection's `info` that is True while it runs without a transaction (mode "NONE")
+_READ_ONLY = "sqlite_read_only"
 
 #: the first words of statements that only read: any other statement needs the write lock
 _READ_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
@@ -109,8 +113,13 @@ def configure_sqlite_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        if mode not in ("DEFERRED", "IMMEDIATE"):
+        if mode not in ("DEFERRED", "IMMEDIATE", "NONE"):
             raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        if mode == "NONE":  # one read, consistent by itself; `_before_write` refuses a write
+            connection.info[_HOLDS_WRITE_LOCK] = False
+            connection.info[_READ_ONLY] = True
+            return
+        connection.info.pop(_READ_ONLY, None)
         connection.info[_HOLDS_WRITE_LOCK] = True  # the BEGIN itself must pass the listener below
         connection.exec_driver_sql(f"BEGIN {mode}")
         connection.info[_HOLDS_WRITE_LOCK] = mode == "IMMEDIATE"
@@ -123,6 +132,8 @@ def configure_sqlite_engine(engine: Engine) -> None:
             return
         if statement.lstrip()[:8].upper().startswith(_READ_STATEMENTS):
             return
+        if connection.info.get(_READ_ONLY):
+            raise ValueError("a connection begun with sqlite_begin='NONE' only reads")
         # the read transaction wrote nothing: end it, and queue for the write lock instead of
         # failing with SQLITE_BUSY_SNAPSHOT when another writer committed since it began
         cursor.connection.execute("COMMIT")

@@ -35,6 +35,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request, session
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, select
 
+from accounts.database import SQLITE_BEGIN_OPTION
 from accounts.models import Membership, User
 from authoring.events import StandardEvent
 from authoring.models import Standard, StandardDrafter
@@ -57,6 +58,8 @@ class KeptPage:
     gzipped: bytes
     content_type: str
     kept_at: float
+    #: the body's digest, sent as ETag (computed once, not per request)
+    etag: str = ""
 
 
 @dataclass
@@ -183,7 +186,10 @@ def page_key(standard_id: int, languages: Sequence[str]) -> tuple[Any, ...] | No
     user_id, token = reader
     cache = registered(current_app)
     params = {"standard_id": standard_id, "user_id": user_id or 0}
-    row = db.session.connection().execute(_statement(cache), params).one_or_none()
+    # one statement on a connection of its own, without the ORM session or a BEGIN: a kept page
+    # is answered without a session ever being made (a third of the request's time otherwise)
+    with db.engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "NONE"}) as connection:
+        row = connection.execute(_statement(cache), params).one_or_none()
     if row is None:
         return None
     if user_id is not None and not (
@@ -214,7 +220,7 @@ def kept_response(key: tuple[Any, ...] | None) -> Response | None:
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
     response.headers["Vary"] = "Accept-Encoding, Cookie"
-    response.headers["ETag"] = hashlib.sha256(page.body).hexdigest()[:32]
+    response.headers["ETag"] = page.etag
     return response
 
 
@@ -229,6 +235,7 @@ def keep(key: tuple[Any, ...] | None, response: Response) -> Response:
         gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         content_type=response.content_type or "text/html; charset=utf-8",
         kept_at=time.monotonic(),
+        etag=hashlib.sha256(body).hexdigest()[:32],
     )
     registered(current_app).put((*key, csrf), page)
     return response

@@ -52,7 +52,6 @@ def run(args: argparse.Namespace) -> int:
     from authoring.document import DocumentTooLarge
     from exports.api import REDLINE_FORMATS, export_document, export_redline
     from exports.errors import ExportError, TextTooComplex
-    from exports.pdf import font_folders_from_environment
 
     if args.output == "-":
         print("stdforge export: -o - is not supported; give a file name", file=sys.stderr)
@@ -60,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
     text = _read(args.file)
     if text is None:
         return UNREADABLE
-    font_paths = [*font_folders_from_environment(), *(args.font_path or [])]
+    font_paths = list(args.font_path or [])
+    if args.to == "pdf":  # the PDF modules (typst's template, the typesetter) load only for a PDF
+        from exports.pdf import font_folders_from_environment
+
+        font_paths = [*font_folders_from_environment(), *font_paths]
     try:
         if args.redline_from:
             if args.to not in REDLINE_FORMATS:

@@ -168,3 +168,51 @@ def test_reads_alone_never_take_the_write_lock(sqlite_file_engine):
         finally:
             other.close()
         reader.commit()
+
+
+# -- one read on a connection of its own: the kept read page's query --------------------------------
+
+
+def _statements_of(engine, run) -> list[str]:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_a_single_read_runs_without_begin_and_a_later_transaction_begins_again(sqlite_file_engine):
+    from accounts.database import SQLITE_BEGIN_OPTION
+
+    def one_read() -> None:
+        with sqlite_file_engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "NONE"}) as connection:
+            assert connection.execute(text("SELECT value FROM counters WHERE id = 1")).scalar() == 0
+
+    assert not any(s.startswith("BEGIN") for s in _statements_of(sqlite_file_engine, one_read))
+
+    def a_write() -> None:  # the same pooled connection, now in an ordinary transaction
+        with Session(sqlite_file_engine) as session:
+            session.execute(text("UPDATE counters SET value = 5 WHERE id = 1"))
+            session.commit()
+
+    assert any(s.startswith("BEGIN") for s in _statements_of(sqlite_file_engine, a_write))
+    with sqlite_file_engine.connect() as connection:
+        assert connection.execute(text("SELECT value FROM counters WHERE id = 1")).scalar() == 5
+
+
+def test_a_connection_begun_for_one_read_refuses_to_write(sqlite_file_engine):
+    from accounts.database import SQLITE_BEGIN_OPTION
+
+    read_only = sqlite_file_engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "NONE"})
+    with read_only as connection, pytest.raises(ValueError, match="only reads"):
+        connection.execute(text("UPDATE counters SET value = 7 WHERE id = 1"))
+    with sqlite_file_engine.connect() as connection:
+        assert connection.execute(text("SELECT value FROM counters WHERE id = 1")).scalar() == 0
