@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "authoring.cli.render",
     "authoring.cli.diff",
     "exports.cli",
+    "exports.dossier_cli",
     "workflow.cli",
 )
 
