@@ -96,7 +96,9 @@ def open_ballot(
         vote_rule = association_rule(standard.association) if rule in (None, "") else rule_from_json(rule)
     except RuleError as error:
         vote_rule = None
-        fields[error.field if error.field != "rule" else "rule"] = _("This vote rule cannot be used: %(why)s", why=str(error))
+        fields[error.field if error.field != "rule" else "rule"] = _(
+            "This vote rule cannot be used: %(why)s", why=str(error)
+        )
     closing = parse_close_time(closes_at)
     if closing is None:
         fields["closes_at"] = _("Give the close time as a date and time (YYYY-MM-DD HH:MM).")
@@ -107,11 +109,17 @@ def open_ballot(
         fields["revision"] = _("There is no such revision of this standard.")
     if fields:
         raise Refused("invalid", _("The ballot cannot be opened as asked."), fields.values(), fields=fields)
-    assert ballot_kind is not None and vote_rule is not None and closing is not None and isinstance(number, int)
+    assert (
+        ballot_kind is not None and vote_rule is not None and closing is not None and isinstance(number, int)
+    )
     if standard.stage not in KIND_STAGES[ballot_kind]:
         raise Refused(
             "gate",
-            _("A %(kind)s is not held in the stage “%(stage)s”.", kind=ballot_kind.label, stage=standard.stage_enum.label),
+            _(
+                "A %(kind)s is not held in the stage “%(stage)s”.",
+                kind=ballot_kind.label,
+                stage=standard.stage_enum.label,
+            ),
         )
     if open_ballot_of(standard, ballot_kind) is not None:
         raise Refused("conflict", _("This standard already has an open %(kind)s.", kind=ballot_kind.label))
@@ -132,11 +140,23 @@ def open_ballot(
     db.session.add(ballot)
     for membership in members:
         db.session.add(
-            BallotVoter(ballot=ballot, user_id=membership.user_id, weight=membership.weight,
-                        organisation=membership.unit or "", reasons="", casts=0)
+            BallotVoter(
+                ballot=ballot,
+                user_id=membership.user_id,
+                weight=membership.weight,
+                organisation=membership.unit or "",
+                reasons="",
+                casts=0,
+            )
         )
-    record(standard, actor, "ballot_opened", now=now, revision=number,
-           note=f"{ballot_kind.label} · {vote_rule.preset} · {show_datetime(closing)}")
+    record(
+        standard,
+        actor,
+        "ballot_opened",
+        now=now,
+        revision=number,
+        note=f"{ballot_kind.label} · {vote_rule.preset} · {show_datetime(closing)}",
+    )
     db.session.flush()
     return ballot
 
@@ -194,7 +214,9 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
     if not ballot.is_open or now >= ballot.closes_at:
         raise Refused("closed", closed_message(ballot))
     voter = db.session.scalar(
-        select(BallotVoter).where(BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == getattr(actor, "id", None))
+        select(BallotVoter).where(
+            BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == getattr(actor, "id", None)
+        )
     )
     if voter is None or not isinstance(actor, User) or not actor.is_active:
         raise Refused("forbidden", _("You are not in this ballot's electorate."))
@@ -202,8 +224,16 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
         message = _("This ballot counts a negative vote only with its reasons: give them.")
         raise Refused("invalid", message, fields={"reasons": message})
     receipt = secrets.token_hex(8)
-    db.session.add(VoteCast(ballot_id=ballot.id, voter_id=voter.id, choice=chosen.value, reasons=text,
-                            cast_at=now, receipt=receipt))
+    db.session.add(
+        VoteCast(
+            ballot_id=ballot.id,
+            voter_id=voter.id,
+            choice=chosen.value,
+            reasons=text,
+            cast_at=now,
+            receipt=receipt,
+        )
+    )
     voter.choice, voter.reasons, voter.cast_at, voter.receipt = chosen.value, text, now, receipt
     voter.casts += 1
     ballot.cast_count += 1
@@ -227,7 +257,9 @@ def counts_of(voters: Iterable[tuple[str | None, str, int]]) -> Counts:
 def current_tally(ballot: Ballot) -> Tally:
     """The tally of the current votes (the result once closed; a running count before)."""
     rows = db.session.execute(
-        select(BallotVoter.choice, BallotVoter.reasons, BallotVoter.weight).where(BallotVoter.ballot_id == ballot.id)
+        select(BallotVoter.choice, BallotVoter.reasons, BallotVoter.weight).where(
+            BallotVoter.ballot_id == ballot.id
+        )
     ).all()
     return tally(ballot.rule, ballot.electorate_weight, counts_of(rows))
 
@@ -243,7 +275,9 @@ def close_ballot(ballot: Ballot, actor: Actor, *, now: datetime, reason: str = "
     if now < ballot.closes_at and not words:
         message = _("Say why the ballot closes before its time.")
         raise Refused("invalid", message, fields={"reason": message})
-    _close(ballot, actor, at=min(now, ballot.closes_at), reason=words[:2000] if now < ballot.closes_at else "")
+    _close(
+        ballot, actor, at=min(now, ballot.closes_at), reason=words[:2000] if now < ballot.closes_at else ""
+    )
     return ballot
 
 
