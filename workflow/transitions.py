@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from accounts.permissions import Actor

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -40,11 +41,11 @@ FLASHED = ("invalid", "gate", "conflict", "closed")
 
 #: a preset's name and its words on the forms
 PRESET_LABELS = {
-    "iso": "ISO (≥ 2/3, ≤ 1/4)",
-    "cn-tc": "cn-tc (3/4 quorum, ≥ 2/3, ≤ 1/4)",
-    "three-quarters": "three-quarters (≥ 3/4)",
-    "majority": "majority (for > against)",
-    "consensus": "consensus (no vote against)",
+    "iso": _l("iso: for ≥ 2/3 and against ≤ 1/4 of for + against (ISO/IEC Directives)"),
+    "cn-tc": _l("cn-tc: 3/4 of the electorate vote; for ≥ 2/3, against ≤ 1/4 of votes cast"),
+    "three-quarters": _l("three-quarters: for ≥ 3/4 of votes cast"),
+    "majority": _l("majority: half the electorate votes; for > against"),
+    "consensus": _l("consensus: half the electorate votes; no vote against"),
 }
 
 
