@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.database import write_lock
 from accounts.dates import show_datetime
@@ -302,7 +302,12 @@ def close_due(now: datetime) -> list[Ballot]:
 
 
 def _close(ballot: Ballot, actor: Actor, *, at: datetime, reason: str) -> None:
+    """Store the result. Under the lock no cast can come in; the close is dated no earlier than the
+    newest counted cast (whose clock may have been read a moment after the closer's)."""
     result = current_tally(ballot)
+    newest = db.session.scalar(select(func.max(VoteCast.cast_at)).where(VoteCast.ballot_id == ballot.id))
+    if newest is not None and newest > at:
+        at = newest
     ballot.closed_at = at
     ballot.close_reason = reason
     ballot.closed_by = actor if isinstance(actor, User) else None

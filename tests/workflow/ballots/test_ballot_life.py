@@ -117,9 +117,10 @@ def test_a_due_ballot_closes_on_the_first_request_and_refuses_casts_with_its_tim
         closes_at=now + timedelta(seconds=30),
         now=now - timedelta(minutes=1),
     )
-    operations.cast_vote(ballot, voters[0], "approve", now=now)
-    operations.cast_vote(ballot, voters[1], "approve", now=now)
-    operations.cast_vote(ballot, voters[2], "disapprove", "x", now=now)
+    earlier = now - timedelta(seconds=20)
+    operations.cast_vote(ballot, voters[0], "approve", now=earlier)
+    operations.cast_vote(ballot, voters[1], "approve", now=earlier)
+    operations.cast_vote(ballot, voters[2], "disapprove", "x", now=earlier)
     ballot.closes_at = now - timedelta(seconds=1)  # its time has come
     db.session.commit()
     client = _as(app, login, voters[3])
