@@ -202,14 +202,6 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
     under the lock), "forbidden" outside the electorate, "invalid" for a choice that is not one or a
     negative without the reasons the rule asks for."""
     text = reasons.strip() if isinstance(reasons, str) else ""
-    try:
-        chosen = Choice(choice)
-    except ValueError:
-        message = _("Choose approve, approve with comments, disapprove or abstain.")
-        raise Refused("invalid", message, fields={"choice": message}) from None
-    if len(text) > MAX_REASONS:
-        message = _("Reasons are limited to %(n)s characters.", n=MAX_REASONS)
-        raise Refused("invalid", message, fields={"reasons": message})
     write_lock(ballot)
     if not ballot.is_open or now >= ballot.closes_at:
         raise Refused("closed", closed_message(ballot))
@@ -220,6 +212,14 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
     )
     if voter is None or not isinstance(actor, User) or not actor.is_active:
         raise Refused("forbidden", _("You are not in this ballot's electorate."))
+    try:
+        chosen = Choice(choice)
+    except ValueError:
+        message = _("Choose approve, approve with comments, disapprove or abstain.")
+        raise Refused("invalid", message, fields={"choice": message}) from None
+    if len(text) > MAX_REASONS:
+        message = _("Reasons are limited to %(n)s characters.", n=MAX_REASONS)
+        raise Refused("invalid", message, fields={"reasons": message})
     if chosen == Choice.DISAPPROVE and not text and ballot.rule.negative_needs_reasons:
         message = _("This ballot counts a negative vote only with its reasons: give them.")
         raise Refused("invalid", message, fields={"reasons": message})
