@@ -148,9 +148,13 @@ def ballot_page(ballot_id: int) -> ResponseReturnValue:
 
 
 def record_of(ballot: Ballot) -> list[BallotVoter]:
-    """Every voter of the electorate with their counted vote (none: did not vote), by name."""
-    voters = db.session.scalars(select(BallotVoter).where(BallotVoter.ballot_id == ballot.id)).all()
-    return sorted(voters, key=lambda v: v.user.name)
+    """Every voter of the electorate with their counted vote (none: did not vote), in the order the
+    electorate was fixed (the association's member list)."""
+    return list(
+        db.session.scalars(
+            select(BallotVoter).where(BallotVoter.ballot_id == ballot.id).order_by(BallotVoter.id)
+        )
+    )
 
 
 @bp.post("/standards/<int:standard_id>/ballots")
