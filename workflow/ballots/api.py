@@ -28,7 +28,7 @@ from authoring.api import load_api_standard
 from extensions import db
 from workflow.ballots import operations
 from workflow.ballots.models import Ballot, BallotVoter, VoteCast
-from workflow.ballots.permissions import can_run_ballots, can_see_ballot, can_see_record, can_vote, voter_of
+from workflow.ballots.permissions import can_run_ballots, can_see_ballot, can_see_record, voter_of
 from workflow.ballots.rules import PRESETS
 from workflow.transitions import reader_language
 
@@ -266,15 +266,24 @@ def ballot(ballot_id: int) -> ResponseReturnValue:
     ),
 )
 def cast(ballot_id: int) -> ResponseReturnValue:
-    found = load_api_ballot(ballot_id)
     actor = api_user()
     body = JsonBody.read()
     choice = body.string("choice", required=True, max_length=40)
     reasons = body.string("reasons", max_length=operations.MAX_REASONS)
     body.done()
-    if found.is_open:
-        can_vote(actor, found).require("forbidden")
-    voter = operations.cast_vote(found, actor, choice, reasons or "", now=utcnow())
+    found = db.session.get(Ballot, ballot_id)
+    if found is None:
+        raise Refused("not_found", _("There is no such ballot, or it is not yours to see."))
+    if found.due(utcnow()) and operations.settle(found, utcnow()):
+        db.session.commit()
+    try:
+        # the hot path: the verb finds the voter under the lock, so a voter costs no visibility check
+        voter = operations.cast_vote(found, actor, choice, reasons or "", now=utcnow())
+    except Refused as refused:
+        if refused.kind in ("forbidden", "closed") and not can_see_ballot(actor, found):
+            db.session.rollback()
+            raise Refused("not_found", _("There is no such ballot, or it is not yours to see.")) from None
+        raise
     answer = vote_json(voter)
     db.session.commit()
     return jsonify(answer), 201
