@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "exports.cli",
     "exports.dossier_cli",
     "workflow.cli",
+    "workflow.ballots.cli",
 )
 
 

@@ -36,33 +36,45 @@ BLUEPRINTS = (
     "workflow.views:bp",
     "workflow.registry_views:bp",
     "workflow.proposal_views:bp",
+    "workflow.ballots.views:bp",
     "exports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
+    "workflow.ballots.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
-CLI_MODULES = ("accounts.cli",)
+CLI_MODULES = ("accounts.cli", "workflow.ballots.commands")
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
 DEMO_LOADERS = (
     "accounts.demo:load_demo",
     "authoring.demo:load_demo",
     "workflow.demo:load_demo",
+    "workflow.ballots.demo:load_demo",
     "exports.demo:load_demo",
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
-DESK_SOURCES = ("authoring.desk:desk_items", "workflow.proposals:desk_items")
+DESK_SOURCES = (
+    "authoring.desk:desk_items",
+    "workflow.proposals:desk_items",
+    "workflow.ballots.desk:desk_items",
+)
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
-ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links")
+ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links", "workflow.ballots.views:org_links")
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = (
     "workflow.views:standard_panels",
+    "workflow.ballots.views:standard_panels",
     "exports.views:standard_panels",
     "authoring.figure_views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
-STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
+STANDARD_PAGE_VERSIONS = (
+    "exports.views:page_version",
+    "authoring.figure_views:page_version",
+    "workflow.ballots.views:page_version",
+)
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
@@ -73,6 +85,7 @@ MODEL_MODULES = (
     "workflow.models",
     "workflow.registry_index",
     "workflow.proposals",
+    "workflow.ballots.models",
     "exports.models",
 )
 

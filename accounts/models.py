@@ -152,6 +152,9 @@ class Organisation(db.Model):
     code: Mapped[str | None] = mapped_column(String(12), unique=True)
     #: when the organisation was created
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: an association's default vote rule: a preset's name of the ballots package (None: its default);
+    #: a plain string, because accounts imports no later package
+    ballot_rule: Mapped[str | None] = mapped_column(String(40))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="org", cascade="all, delete-orphan", order_by="Membership.id"

@@ -43,6 +43,9 @@ EVENT_LABELS: Mapping[str, Any] = {
     "proposed": _l("Standard proposed"),
     "proposal_accepted": _l("Proposal accepted: project created from the blank skeleton"),
     "proposal_declined": _l("Proposal declined"),
+    # workflow.ballots
+    "ballot_opened": _l("Ballot opened"),
+    "ballot_closed": _l("Ballot closed, result stored"),
 }
 
 

@@ -5,8 +5,8 @@
 The facts the gates need are read here once (`gate_inputs`); the decisions are `workflow.rules`.
 
 `open_comment_count`, `review_ballot_passed` and `review_ballot_failed` are the seams where the
-comments and ballots packages plug in: until they land, no comment is open and no ballot has been
-held, so the review gates stay closed with their reasons.
+comments and ballots packages plug in: the ballot gates ask `workflow.ballots.gates`; until the
+comments package lands, no comment is open.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from accounts.permissions import Actor
@@ -43,13 +42,18 @@ def open_comment_count(standard: Standard) -> int:
 
 
 def review_ballot_passed(standard: Standard) -> Decision:
-    """Did the review ballot pass? The ballots package replaces this; until then none has been held."""
-    return Decision.no(_("The review ballot has not passed."), _("No review ballot has been held yet."))
+    """Did the review ballot pass? The latest review ballot since the standard entered review decides
+    (workflow.ballots.gates)."""
+    from workflow.ballots.gates import review_ballot_passed as passed
+
+    return passed(standard)
 
 
 def review_ballot_failed(standard: Standard) -> Decision:
-    """Did the review ballot fail (which sends the project back)? Until the ballots package, none has."""
-    return Decision.no(_("No review ballot has failed."))
+    """Did the review ballot fail (which sends the project back)? workflow.ballots.gates decides."""
+    from workflow.ballots.gates import review_ballot_failed as failed
+
+    return failed(standard)
 
 
 # -- the facts ----------------------------------------------------------------------------------------
