@@ -73,6 +73,7 @@ MODEL_MODULES = (
     "workflow.models",
     "workflow.registry_index",
     "workflow.proposals",
+    "workflow.comments.models",
     "exports.models",
 )
 
