@@ -63,6 +63,9 @@ STANDARD_PANELS = (
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
 STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
+#: `revision_saved(standard, revision, now=…)` hooks called in a save's unit of work, under its lock,
+#: after authoring writes a revision (authoring cannot import workflow: it calls what is listed here)
+REVISION_SAVED = ("workflow.comments.operations:reanchor_revision",)
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
@@ -312,6 +315,7 @@ def _register_packages(app: Flask) -> None:
     registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
     registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
+    registered.revision_saved = [import_hook(path) for path in REVISION_SAVED]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
 

@@ -43,6 +43,11 @@ EVENT_LABELS: Mapping[str, Any] = {
     "proposed": _l("Standard proposed"),
     "proposal_accepted": _l("Proposal accepted: project created from the blank skeleton"),
     "proposal_declined": _l("Proposal declined"),
+    # workflow: comments
+    "commented": _l("Comment made"),
+    "comment_withdrawn": _l("Comment withdrawn"),
+    "comment_disposed": _l("Comment disposed of"),
+    "comments_imported": _l("Comments imported from the ISO/IEC template"),
 }
 
 

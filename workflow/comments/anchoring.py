@@ -63,7 +63,13 @@ class Placement:
     suffix: str = ""
 
     def as_json(self) -> dict[str, object]:
-        return {"state": self.state, "clause": self.clause, "exact": self.exact, "start": self.start, "end": self.end}
+        return {
+            "state": self.state,
+            "clause": self.clause,
+            "exact": self.exact,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 def clause_sources(doc: Document) -> dict[str, str]:
@@ -199,13 +205,15 @@ class _Reanchoring:
     def _elsewhere(self, quote: Quote, local_guess: int) -> Placement | None:
         text, _starts, _ids = self._whole_text()
         near = self._global_guess(quote, local_guess)
-        hits = [
-            hit for hit in _occurrences(text, quote.exact) if self._locate(hit)[0] != quote.clause
-        ]
+        hits = [hit for hit in _occurrences(text, quote.exact) if self._locate(hit)[0] != quote.clause]
         if not hits:
             return None
         best = min(
-            hits, key=lambda hit: (-_context_score(text, hit, quote.exact, quote.prefix, quote.suffix), abs(hit - near))
+            hits,
+            key=lambda hit: (
+                -_context_score(text, hit, quote.exact, quote.prefix, quote.suffix),
+                abs(hit - near),
+            ),
         )
         clause, start = self._locate(best)
         return _placement("placed", clause, self.new[clause], start, start + len(quote.exact))
