@@ -36,10 +36,14 @@ BLUEPRINTS = (
     "workflow.views:bp",
     "workflow.registry_views:bp",
     "workflow.proposal_views:bp",
+    "workflow.comments.views:bp",
     "exports.views:bp",
+    "exports.comment_views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
+    "workflow.comments.api:bp",
+    "exports.comment_views:api_bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli",)
@@ -51,7 +55,11 @@ DEMO_LOADERS = (
     "exports.demo:load_demo",
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
-DESK_SOURCES = ("authoring.desk:desk_items", "workflow.proposals:desk_items")
+DESK_SOURCES = (
+    "authoring.desk:desk_items",
+    "workflow.proposals:desk_items",
+    "workflow.comments.desk:desk_items",
+)
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
 ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links")
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
@@ -59,10 +67,15 @@ STANDARD_PANELS = (
     "workflow.views:standard_panels",
     "exports.views:standard_panels",
     "authoring.figure_views:standard_panels",
+    "workflow.comments.views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
-STANDARD_PAGE_VERSIONS = ("exports.views:page_version", "authoring.figure_views:page_version")
+STANDARD_PAGE_VERSIONS = (
+    "exports.views:page_version",
+    "authoring.figure_views:page_version",
+    "workflow.comments.reading:page_version",
+)
 #: `revision_saved(standard, revision, now=…)` hooks called in a save's unit of work, under its lock,
 #: after authoring writes a revision (authoring cannot import workflow: it calls what is listed here)
 REVISION_SAVED = ("workflow.comments.operations:reanchor_revision",)

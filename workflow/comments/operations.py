@@ -509,3 +509,74 @@ def visible(comments: Iterable[Comment], actor: Actor) -> list[Comment]:
     from workflow.comments.permissions import can_see_comment
 
     return [c for c in comments if can_see_comment(actor, c)]
+
+
+# -- import of the ISO/IEC template ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: how many comments it made and the rows it could not read, by row number."""
+
+    count: int
+    problems: list[str]
+
+
+def import_comments(standard: Standard, actor: Actor, rows: list, *, now: datetime) -> Imported:
+    """Comments from template rows, each anchored by its clause number in the latest revision; a row
+    that does not parse is reported by its number and skipped. The drafters and the secretariat."""
+    from workflow.comments.reading import clause_numbers
+
+    if not is_editor(actor, standard):
+        raise Refused("forbidden", _("Only the drafters and the secretariat import comments."))
+    revision = standard.latest_revision()
+    if revision is None:
+        raise Refused("invalid", _("This standard has no text to comment on yet."))
+    by_number: dict[str, str] = {}
+    for clause_id, info in clause_numbers(revision).items():
+        for key in (info["number"], info["label"], clause_id):
+            if key:
+                by_number.setdefault(str(key).strip(), clause_id)
+    problems: list[str] = []
+    made: list[Comment] = []
+    write_lock(standard)
+    period = current_period(standard)
+    for row in rows:
+        clause = by_number.get(row.clause.strip().rstrip("."))
+        kind = row.type[:2] if row.type else "ge"
+        if clause is None:
+            problems.append(
+                _(
+                    "Row %(row)s: there is no clause “%(clause)s” in revision %(number)s.",
+                    row=row.row,
+                    clause=row.clause[:40],
+                    number=revision.number,
+                )
+            )
+            continue
+        if kind not in CommentType._value2member_map_:
+            problems.append(
+                _("Row %(row)s: the type “%(type)s” is not ge, te or ed.", row=row.row, type=row.type[:10])
+            )
+            continue
+        text = plain_text(row.comment)
+        if not text:
+            problems.append(_("Row %(row)s: the comment is empty.", row=row.row))
+            continue
+        placement = anchoring.Placement("placed", clause, "", 0, 0)
+        comment = Comment(
+            standard=standard,
+            author=None,
+            author_name=plain_text(row.member_body, 200),
+            organisation=plain_text(row.member_body, 200),
+            origin="imported",
+            period_id=period.id if period is not None else None,
+            **_made_on(revision, placement, CommentFields(kind, text, plain_text(row.proposed_change)), now),
+        )
+        db.session.add(comment)
+        db.session.add(_anchor(comment, revision.number, revision.number, placement))
+        made.append(comment)
+    if made:
+        record(standard, actor, "comments_imported", now=now, revision=revision.number, note=str(len(made)))
+    db.session.flush()
+    return Imported(len(made), problems)
