@@ -18,14 +18,14 @@ from workflow.comments.models import Comment
 
 @pytest.fixture
 def in_consultation(make_standard, secretariat, clock) -> Standard:
-    """The community-care draft (revision 1) released to the members until 2026-03-31."""
+    """The community-care draft (revision 1) released to the members (until 2999: pages run on the real clock)."""
     standard = make_standard(example_text("community-care"), title="社区居家养老服务规范")
     stages.transition(
         standard,
         secretariat,
         Stage.CONSULTATION,
         now=clock.tick(),
-        closes_at="2026-03-31",
+        closes_at="2999-12-31",
         audience="members",
     )
     _db.session.commit()
