@@ -88,11 +88,14 @@
       return;
     }
     var holder = margin.querySelector(".comment-cards");
+    cards.forEach(function (card) { card.style.marginTop = "0px"; });
     var top = holder.getBoundingClientRect().top + window.scrollY;
     var cursor = 0;
     cards.forEach(function (card) {
       var section = clauseOf(card.dataset.clause);
-      var wanted = section ? section.getBoundingClientRect().top + window.scrollY - top : cursor;
+      var mark = body.querySelector('mark[data-comment="' + card.dataset.comment + '"]');
+      var target = mark || (section && (section.firstElementChild || section));
+      var wanted = target ? target.getBoundingClientRect().top + window.scrollY - top : cursor;
       var gap = Math.max(8, wanted - cursor);
       card.style.marginTop = gap + "px";
       cursor += gap + card.offsetHeight;
@@ -110,6 +113,9 @@
   });
   window.addEventListener("load", place);
   window.addEventListener("resize", place);
+  // web fonts and figures change the text's height after the first layout: follow it
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(place);
+  if (window.ResizeObserver) new ResizeObserver(function () { place(); }).observe(body);
   place();
 
   if (!form) return;
