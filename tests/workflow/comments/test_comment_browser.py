@@ -8,8 +8,6 @@ comments-margin-revised.png (after the revision) and comments-dashboard.png (the
 
 from __future__ import annotations
 
-import io
-
 import docx
 import openpyxl
 import pytest
@@ -172,7 +170,7 @@ def test_member_comments_drafter_revises_and_disposes_secretariat_downloads_the_
     page.goto(f"{live_server.url}/standards/{standard_id}/comments")
     with page.expect_download() as xlsx:
         page.locator("a.download-table-xlsx").click()
-    sheet = openpyxl.load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read())).active
+    sheet = openpyxl.load_workbook(xlsx.value.path()).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2] == ("序号", "章条编号", "意见内容", "提出单位", "处理意见", "理由")
     first = rows[3]
