@@ -8,6 +8,9 @@ comments-margin-revised.png (after the revision) and comments-dashboard.png (the
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import docx
 import openpyxl
 import pytest
