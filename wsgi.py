@@ -52,6 +52,7 @@ DEMO_LOADERS = (
     "accounts.demo:load_demo",
     "authoring.demo:load_demo",
     "workflow.demo:load_demo",
+    "workflow.comments.demo:load_demo",
     "exports.demo:load_demo",
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk

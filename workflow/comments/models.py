@@ -53,7 +53,7 @@ class Status(StrEnum):
 STATUS_LABELS = {
     Status.OPEN: _l("Open"),
     Status.DISPOSED: _l("Disposed"),
-    Status.WITHDRAWN: _l("Withdrawn"),
+    Status.WITHDRAWN: _l("Withdrawn by its author"),
 }
 
 
