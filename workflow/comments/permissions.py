@@ -59,8 +59,10 @@ def can_comment(actor: Actor, standard: Standard, revision: int, now: datetime) 
         return Decision.of(stage in INTERNAL_STAGES, _l("Comments are taken only before approval."))
     if role_in(actor, standard.association) is None:
         return Decision.no(_("Only the association's members comment on its drafts."))
+    if stage not in (Stage.CONSULTATION, Stage.DISPOSITION, Stage.REVIEW):
+        return Decision.no(_("Members comment while the draft is out for consultation."))
     period = current_period(standard)
-    if period is None or stage not in (Stage.CONSULTATION, Stage.DISPOSITION, Stage.REVIEW):
+    if period is None:
         return Decision.no(_("Members comment while the draft is out for consultation."))
     if not period_open(period, now):
         return Decision.no(closed_words(period))

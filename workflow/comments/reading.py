@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.permissions import Actor
-from authoring.models import Revision, Standard
+from authoring.models import RenderCache, Revision, Standard
 from extensions import db
 from workflow.comments.models import Comment, CommentAnchor, CommentReply, Moderation
 from workflow.comments.permissions import can_see_comment
@@ -58,7 +58,13 @@ class Filters:
 def clause_numbers(revision: Revision | None) -> dict[str, dict[str, Any]]:
     """{clause id: {"number", "label", "title", "order"}} of a revision, from its stored outline."""
     found: dict[str, dict[str, Any]] = {}
-    cache = revision.render() if revision is not None else None
+    outline = (
+        db.session.scalar(
+            select(RenderCache.outline).where(RenderCache.content_hash == revision.content_hash)
+        )
+        if revision is not None
+        else None
+    )
 
     def visit(entries: Iterable[dict[str, Any]]) -> None:
         for entry in entries:
@@ -71,7 +77,7 @@ def clause_numbers(revision: Revision | None) -> dict[str, dict[str, Any]]:
             }
             visit(entry.get("children") or [])
 
-    visit(cache.outline if cache is not None else [])
+    visit(outline or [])
     return found
 
 

@@ -92,9 +92,13 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
         return
     standard, revision = page.standard, page.revision
     now = utcnow()
-    numbers = clause_numbers(revision)
-    items = anchored_in(standard, revision.number, page.user, order=numbers)
     may_comment = can_comment(page.user, standard, revision.number, now)
+    items = anchored_in(standard, revision.number, page.user)
+    if not items and not may_comment:  # nothing to show: the page costs no more than without comments
+        return
+    numbers = clause_numbers(revision)
+    order = {clause: info["order"] for clause, info in numbers.items()}
+    items.sort(key=lambda item: (order.get(item.clause, len(order)), item.anchor.start if item.anchor else 0))
     public = can_comment_publicly(standard, now)
     html = render_template(
         "workflow/comments/_margin.html",
