@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "exports.dossier_cli",
     "workflow.cli",
     "workflow.ballots.cli",
+    "workflow.comments.cli",
 )
 
 

@@ -37,11 +37,15 @@ BLUEPRINTS = (
     "workflow.registry_views:bp",
     "workflow.proposal_views:bp",
     "workflow.ballots.views:bp",
+    "workflow.comments.views:bp",
     "exports.views:bp",
+    "exports.comment_views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
     "workflow.ballots.api:bp",
+    "workflow.comments.api:bp",
+    "exports.comment_views:api_bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli", "workflow.ballots.commands")
@@ -51,6 +55,7 @@ DEMO_LOADERS = (
     "authoring.demo:load_demo",
     "workflow.demo:load_demo",
     "workflow.ballots.demo:load_demo",
+    "workflow.comments.demo:load_demo",
     "exports.demo:load_demo",
 )
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
@@ -58,6 +63,7 @@ DESK_SOURCES = (
     "authoring.desk:desk_items",
     "workflow.proposals:desk_items",
     "workflow.ballots.desk:desk_items",
+    "workflow.comments.desk:desk_items",
 )
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
 ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links", "workflow.ballots.views:org_links")
@@ -67,6 +73,7 @@ STANDARD_PANELS = (
     "workflow.ballots.views:standard_panels",
     "exports.views:standard_panels",
     "authoring.figure_views:standard_panels",
+    "workflow.comments.views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
@@ -74,7 +81,11 @@ STANDARD_PAGE_VERSIONS = (
     "exports.views:page_version",
     "authoring.figure_views:page_version",
     "workflow.ballots.views:page_version",
+    "workflow.comments.reading:page_version",
 )
+#: `revision_saved(standard, revision, now=…)` hooks called in a save's unit of work, under its lock,
+#: after authoring writes a revision (authoring cannot import workflow: it calls what is listed here)
+REVISION_SAVED = ("workflow.comments.operations:reanchor_revision",)
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
@@ -86,6 +97,7 @@ MODEL_MODULES = (
     "workflow.registry_index",
     "workflow.proposals",
     "workflow.ballots.models",
+    "workflow.comments.models",
     "exports.models",
 )
 
@@ -324,6 +336,7 @@ def _register_packages(app: Flask) -> None:
     registered.desk_sources = [import_hook(path) for path in DESK_SOURCES]
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
     registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
+    registered.revision_saved = [import_hook(path) for path in REVISION_SAVED]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
 

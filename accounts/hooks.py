@@ -52,6 +52,9 @@ DemoLoader = Callable[[Flask], None]
 DeskSource = Callable[["User"], Iterable[DeskItem]]
 #: `org_links(org, user)`: this package's pages for `org` that `user` may open
 OrgLinkSource = Callable[["Organisation", "User"], Iterable[OrgLink]]
+#: `revision_saved(standard, revision, now=…)`: called in a save's unit of work, under its write lock,
+#: after a revision is written (workflow's comments are placed again in the new text)
+RevisionSaved = Callable[[Any, Any], None]
 #: `standard_fields(standard)`: members a package adds to (or refines in) the API's Standard object
 StandardFieldSource = Callable[[Any], Mapping[str, Any]]
 
@@ -62,11 +65,19 @@ class Hooks:
     desk_sources: list[DeskSource] = field(default_factory=list)
     org_link_sources: list[OrgLinkSource] = field(default_factory=list)
     api_standard_fields: list[StandardFieldSource] = field(default_factory=list)
+    revision_saved: list[RevisionSaved] = field(default_factory=list)
 
 
 def hooks(app: Flask | None = None) -> Hooks:
     """The hooks registered on `app` (the current application by default)."""
     return (app or current_app).extensions.setdefault(EXTENSION_KEY, Hooks())
+
+
+def revision_saved(standard: Any, revision: Any, *, now: datetime) -> None:
+    """Tell every package that `revision` of `standard` was just written (inside the save's lock)."""
+    app = current_app
+    for hook in hooks(app).revision_saved:
+        hook(standard, revision, now=now)
 
 
 def desk_items(user: User) -> list[DeskItem]:

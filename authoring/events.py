@@ -46,6 +46,11 @@ EVENT_LABELS: Mapping[str, Any] = {
     # workflow.ballots
     "ballot_opened": _l("Ballot opened"),
     "ballot_closed": _l("Ballot closed, result stored"),
+    # workflow: comments
+    "commented": _l("Comment made"),
+    "comment_withdrawn": _l("Comment withdrawn"),
+    "comment_disposed": _l("Comment disposed of"),
+    "comments_imported": _l("Comments imported from the ISO/IEC template"),
 }
 
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from accounts.database import write_lock
+from accounts.hooks import revision_saved
 from accounts.models import Membership, Organisation, User
 from accounts.refusals import Refused
 from authoring import analysis
@@ -373,4 +374,6 @@ def _add_revision(
                 "Another save took the same revision number at the same moment. Save again: your text is kept in the editor."
             ),
         ) from error
+    # other packages follow the text (comments are placed again), in the same unit of work
+    revision_saved(standard, revision, now=now)
     return revision

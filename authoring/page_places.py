@@ -1,6 +1,7 @@
 """Named places on a standard's pages that later packages fill, as the desk is filled.
 
-The standard page has a stage bar, an actions area, a side panel and a place after the text; the
+The standard page has a stage bar, an actions area, a side panel, a margin beside the text
+(comments) and a place after the text; the
 history page has a side place too. A package contributes by a `panels(page)` hook listed in
 `wsgi.STANDARD_PANELS` (exports adds its export panel, workflow its stage bar and ballots), rendered
 by that package with its own template. Authoring never includes another package's template by name,
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 EXTENSION_KEY = "stdforge.standard_panels"
 
 #: where on the page a panel goes
-Place = Literal["stage_bar", "actions", "side", "after"]
+Place = Literal["stage_bar", "actions", "side", "margin", "after"]
 #: which page asks: the read view of a revision, or the history of the standard
 PageName = Literal["read", "history"]
 

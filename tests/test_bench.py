@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 def test_the_in_process_bench_rows_run_to_the_end():
     answer = subprocess.run(
-        [sys.executable, "bench/run.py", "--repeat", "1", "core", "diff", "editor", "registry"],
+        [sys.executable, "bench/run.py", "--repeat", "1", "core", "diff", "editor", "registry", "comments"],
         cwd=ROOT,
         env={**os.environ, "BENCH_REGISTRY_STANDARDS": "300"},
         capture_output=True,

@@ -36,9 +36,11 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def open_comment_count(standard: Standard) -> int:
-    """Comments on `standard` without a disposition. The comments package replaces this; until then
-    there are no comments, so none is open."""
-    return 0
+    """Comments on `standard` without a disposition (held public ones included), from the comments
+    package: the disposition → review gate waits for every one."""
+    from workflow.comments.operations import open_comment_count as count
+
+    return count(standard)
 
 
 def review_ballot_passed(standard: Standard) -> Decision:

@@ -2,7 +2,7 @@
 association's default vote rule
 
 Revision ID: 0013_ballots
-Revises: 0011_proposals
+Revises: 0012_comments
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013_ballots'
-down_revision = '0011_proposals'
+down_revision = '0012_comments'
 branch_labels = None
 depends_on = None
 

@@ -21,8 +21,9 @@ from extensions import db
 
 #: the most SELECTs a warm read page may make: user, memberships, standard with its association and
 #: drafters, revision with its author, export jobs, figures, the recent events with their actors, and
-#: the stage events of workflow's stage bar (the gates of a drafting standard read nothing more)
-MAX_QUERIES = 8
+#: the stage events of workflow's stage bar (the gates of a drafting standard read nothing more), and
+#: the comments of the margin (one query; the outline only when there is something to show)
+MAX_QUERIES = 9
 
 
 @pytest.fixture

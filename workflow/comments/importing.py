@@ -1,0 +1,150 @@
+"""Reading the ISO/IEC commenting template (XLSX or DOCX) for comments gathered outside the tool.
+
+A file is a template when one of its first rows names the template's columns (MB/NC, Clause,
+Type of comment, Comments, Proposed change … in English or Chinese); each row after it is a comment
+anchored by its clause number. Rows that do not parse are reported by their row number; a file that
+is not a template, or is too large, is refused whole.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from accounts.refusals import Refused
+
+#: the largest template taken (a template of a thousand comments is well under 1 MB)
+MAX_BYTES = 2_000_000
+#: the most rows read
+MAX_ROWS = 5_000
+#: header words of each column we read → our name (lower case, spaces removed)
+HEADERS = {
+    "mb/nc": "member_body",
+    "mb": "member_body",
+    "提出单位": "member_body",
+    "linenumber": "line",
+    "clause/subclause": "clause",
+    "clause": "clause",
+    "章条编号": "clause",
+    "paragraph/figure/table": "element",
+    "typeofcomment": "type",
+    "type": "type",
+    "意见类型": "type",
+    "comments": "comment",
+    "comment": "comment",
+    "意见内容": "comment",
+    "proposedchange": "proposed_change",
+    "建议修改": "proposed_change",
+}
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """One comment row as written in the file, with its row number there."""
+
+    row: int
+    member_body: str
+    clause: str
+    type: str
+    comment: str
+    proposed_change: str
+    element: str = ""
+
+
+def read_template(data: bytes, filename: str) -> list[TemplateRow]:
+    """The comment rows of an ISO/IEC template, or a refusal that says why the file is not one."""
+    if len(data) > MAX_BYTES:
+        raise Refused(
+            "too_large",
+            _(
+                "The file %(name)s is %(size)s KB; a comment template may have at most %(limit)s KB.",
+                name=filename,
+                size=len(data) // 1000,
+                limit=MAX_BYTES // 1000,
+            ),
+        )
+    lower = filename.lower()
+    if not zipfile.is_zipfile(io.BytesIO(data)) or not lower.endswith((".xlsx", ".docx")):
+        raise Refused(
+            "invalid",
+            _(
+                "The file %(name)s is not an XLSX or DOCX file. Upload the ISO/IEC commenting template as .xlsx or .docx.",
+                name=filename,
+            ),
+        )
+    try:
+        table = _xlsx_rows(data) if lower.endswith(".xlsx") else _docx_rows(data)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise Refused(
+            "invalid", _("The file %(name)s cannot be read as a spreadsheet or Word document.", name=filename)
+        ) from error
+    return _rows(table, filename)
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS):
+        rows.append(["" if v is None else str(v).strip() for v in values])
+    book.close()
+    return rows
+
+
+def _docx_rows(data: bytes) -> list[list[str]]:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    if not document.tables:
+        return []
+    table = document.tables[0]
+    return [[cell.text.strip() for cell in row.cells] for row in table.rows[:MAX_ROWS]]
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s+", "", text.strip().lower())
+
+
+def _rows(table: list[list[str]], filename: str) -> list[TemplateRow]:
+    columns: dict[str, int] = {}
+    header_at = -1
+    for index, row in enumerate(table[:15]):
+        found = {HEADERS[_header_key(cell)]: i for i, cell in enumerate(row) if _header_key(cell) in HEADERS}
+        if "clause" in found and "comment" in found:
+            columns, header_at = found, index
+            break
+    if header_at < 0:
+        raise Refused(
+            "invalid",
+            _(
+                "The file %(name)s is not an ISO/IEC commenting template: no row names the columns Clause and Comments.",
+                name=filename,
+            ),
+        )
+
+    def value(row: list[str], name: str) -> str:
+        at = columns.get(name)
+        return row[at] if at is not None and at < len(row) else ""
+
+    rows = []
+    for index, row in enumerate(table[header_at + 1 :], start=header_at + 2):
+        if not any(cell for cell in row):
+            continue
+        rows.append(
+            TemplateRow(
+                row=index,
+                member_body=value(row, "member_body"),
+                clause=value(row, "clause"),
+                type=value(row, "type").lower().strip(),
+                comment=value(row, "comment"),
+                proposed_change=value(row, "proposed_change"),
+                element=value(row, "element"),
+            )
+        )
+    return rows
