@@ -66,6 +66,13 @@ def settled(ballot: Ballot) -> Ballot:
     return ballot
 
 
+#: the stages whose standard page lists the ballots: where one is held, and after them
+BALLOT_STAGES = frozenset(
+    {stage for stages in operations.KIND_STAGES.values() for stage in stages}
+    | {"approval", "published", "adoption_review", "adopted", "periodic_review", "withdrawn"}
+)
+
+
 def ballots_of(standard_id: int) -> list[Ballot]:
     return list(
         db.session.scalars(select(Ballot).where(Ballot.standard_id == standard_id).order_by(Ballot.id.desc()))
@@ -80,6 +87,8 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
     if page.name != "read":
         return
     standard = page.standard
+    if standard.stage not in BALLOT_STAGES:
+        return  # no query on the drafting pages (the read page's query budget); the history keeps them
     ballots = [settled(b) for b in ballots_of(standard.id)]
     kinds = [k for k, stages in operations.KIND_STAGES.items() if standard.stage in stages]
     may_open = (
