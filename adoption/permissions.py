@@ -25,7 +25,7 @@ def is_secretariat_of(actor: Actor, standard: Standard) -> bool:
 def can_submit(actor: Actor, standard: Standard) -> Decision:
     """The association's secretariat, for a published standard."""
     if not is_secretariat_of(actor, standard):
-        return Decision.no(_l("Only the association's secretariat submits a dossier for adoption."))
+        return Decision.no(str(_l("Only the association's secretariat submits a dossier for adoption.")))
     return Decision.of(bool(standard.number), _l("Only a published standard can be submitted for adoption."))
 
 
@@ -59,7 +59,7 @@ def can_post(actor: Actor, submission: Submission) -> Decision:
     """A reviewer of the agency (a question) or the association's secretariat (an answer)."""
     if can_review(actor, submission) or can_answer(actor, submission):
         return Decision.yes()
-    return Decision.no(_l("Only the agency's reviewers and the association's secretariat write here."))
+    return Decision.no(str(_l("Only the agency's reviewers and the association's secretariat write here.")))
 
 
 def is_reviewer(actor: Actor) -> bool:
@@ -72,7 +72,7 @@ def is_reviewer(actor: Actor) -> bool:
 def can_declare(actor: Actor, standard: Standard) -> Decision:
     """Any logged-in user, for a published standard."""
     if not isinstance(actor, User):
-        return Decision.no(_l("Log in to make a self-declaration."))
+        return Decision.no(str(_l("Log in to make a self-declaration.")))
     return Decision.of(bool(standard.number), _l("Only a published standard can be declared."))
 
 

@@ -62,7 +62,7 @@ PROCESS_KINDS = (
 def can_build_dossier(actor: Actor, standard: Standard) -> Decision:
     """The association's secretariat, once the standard is published (it has a number)."""
     if not (is_administrator(actor) or role_in(actor, standard.association) == Role.SECRETARIAT):
-        return Decision.no(_l("Only the association's secretariat builds the adoption dossier."))
+        return Decision.no(str(_l("Only the association's secretariat builds the adoption dossier.")))
     return Decision.of(
         bool(standard.number and standard.published_revision),
         _l("A dossier is built for a published standard."),
