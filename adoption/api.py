@@ -33,7 +33,6 @@ from accounts.permissions import is_administrator, role_in
 from accounts.refusals import Refused
 from adoption import operations
 from adoption.models import Declaration, Submission, SubmissionStatus
-from adoption.permissions import load_submission
 from adoption.review_views import visible_submissions
 from authoring.api import load_api_standard, standard_json
 from authoring.models import Standard
@@ -67,7 +66,16 @@ schema(
     "Submission",
     {
         "type": "object",
-        "required": ["id", "standard", "agency", "status", "submitted_at", "dossier_sha256", "decision", "thread"],
+        "required": [
+            "id",
+            "standard",
+            "agency",
+            "status",
+            "submitted_at",
+            "dossier_sha256",
+            "decision",
+            "thread",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "standard": ref("Standard"),
@@ -272,7 +280,10 @@ def submit(standard_id: int) -> ResponseReturnValue:
     "GET",
     ApiOperation(
         "Submissions: to the reviewer's agency, or of the secretariat's association",
-        query=(("status", {"type": "string", "enum": [s.value for s in SubmissionStatus]}, "only this status"), *PAGE_PARAMETERS),
+        query=(
+            ("status", {"type": "string", "enum": [s.value for s in SubmissionStatus]}, "only this status"),
+            *PAGE_PARAMETERS,
+        ),
         responses={200: ("a page of Submissions", page_of("Submission"))},
         errors=(400,),
     ),
@@ -282,7 +293,11 @@ def submissions() -> ResponseReturnValue:
     assert isinstance(user, User)
     status = request.args.get("status", "").strip()
     if status and status not in SubmissionStatus._value2member_map_:
-        raise Refused("malformed", _("Some parameters of the request are wrong."), fields={"status": _("Unknown status.")})
+        raise Refused(
+            "malformed",
+            _("Some parameters of the request are wrong."),
+            fields={"status": _("Unknown status.")},
+        )
     ids = [s.id for s in visible_submissions(user) if not status or s.status == status]
     query = select(Submission).where(Submission.id.in_(ids)).order_by(Submission.id)
     return jsonify(paginate(query, submission_json))
@@ -343,7 +358,13 @@ def decision(submission_id: int) -> ResponseReturnValue:
     decided_on = body.string("decided_on", max_length=20)
     body.done()
     operations.decide(
-        submission, api_user(), verdict, reasons=reasons, reference=reference, decided_on=decided_on, now=utcnow()  # type: ignore[arg-type]
+        submission,
+        api_user(),
+        verdict,
+        reasons=reasons,
+        reference=reference,
+        decided_on=decided_on,
+        now=utcnow(),  # type: ignore[arg-type]
     )
     db.session.commit()
     return jsonify(submission_json(submission))
@@ -415,7 +436,10 @@ def declarations(standard_id: int) -> ResponseReturnValue:
 def declare(standard_id: int) -> ResponseReturnValue:
     standard = _published(standard_id)
     body = JsonBody.read()
-    values = {name: body.string(name, max_length=400) for name in ("organisation", "credit_code", "product", "declared_on", "contact")}
+    values = {
+        name: body.string(name, max_length=400)
+        for name in ("organisation", "credit_code", "product", "declared_on", "contact")
+    }
     body.done()
     declaration = operations.declare(standard, api_user(), now=utcnow(), **values)  # type: ignore[arg-type]
     db.session.commit()

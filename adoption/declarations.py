@@ -36,7 +36,9 @@ def active_count(standard: Standard) -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Declaration)
-            .where(Declaration.standard_id == standard.id, Declaration.status == DeclarationStatus.ACTIVE.value)
+            .where(
+                Declaration.standard_id == standard.id, Declaration.status == DeclarationStatus.ACTIVE.value
+            )
         )
         or 0
     )
@@ -99,8 +101,18 @@ def dossier_section(context: DossierContext) -> DossierPart:
     rows = declarations_of(context.standard)
     active = [d for d in rows if d.status == DeclarationStatus.ACTIVE.value]
     today = local_today(context.now).isoformat()
-    table_rows = [["组织 Organisation", "统一社会信用代码", "产品或服务 Product or service", "声明日期 Date", "状态 Status"]]
-    table_rows += [[d.organisation, d.credit_code, d.product, d.declared_on.isoformat(), d.status] for d in rows]
+    table_rows = [
+        [
+            "组织 Organisation",
+            "统一社会信用代码",
+            "产品或服务 Product or service",
+            "声明日期 Date",
+            "状态 Status",
+        ]
+    ]
+    table_rows += [
+        [d.organisation, d.credit_code, d.product, d.declared_on.isoformat(), d.status] for d in rows
+    ]
     if not rows:
         return DossierPart(
             files={"declarations.csv": csv_bytes(table_rows)},
@@ -114,11 +126,13 @@ def dossier_section(context: DossierContext) -> DossierPart:
         f"截至 {today}，共有 {organisations} 家单位就 {len(active)} 项产品或服务声明执行本文件"
         f"（另有撤回 {withdrawn} 项、经秘书处标记为不实 {flagged} 项，均不计入）。"
     )
-    table = tuple(
-        (d.organisation, d.credit_code, d.product, d.declared_on.isoformat()) for d in active
-    )
+    table = tuple((d.organisation, d.credit_code, d.product, d.declared_on.isoformat()) for d in active)
     return DossierPart(
         files={"declarations.csv": csv_bytes(table_rows)},
         slot="application",
-        blocks=(NoteBlock(paragraphs=(summary,), table=(("组织", "统一社会信用代码", "产品或服务", "声明日期"), *table)),),
+        blocks=(
+            NoteBlock(
+                paragraphs=(summary,), table=(("组织", "统一社会信用代码", "产品或服务", "声明日期"), *table)
+            ),
+        ),
     )

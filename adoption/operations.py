@@ -19,6 +19,7 @@ from accounts.models import Organisation, OrgKind, User
 from accounts.refusals import Refused
 from adoption import permissions
 from adoption.models import (
+    VERDICT_STATUS,
     ChecklistEntry,
     ChecklistItem,
     Declaration,
@@ -26,7 +27,6 @@ from adoption.models import (
     Submission,
     SubmissionMessage,
     SubmissionStatus,
-    VERDICT_STATUS,
     Verdict,
 )
 from authoring.events import record
@@ -41,7 +41,9 @@ REVIEW_DAYS = 60
 MAX_TEXT = 4000
 
 
-def _text(value: str | None, field: str, message: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+def _text(
+    value: str | None, field: str, message: str, *, required: bool = True, limit: int = MAX_TEXT
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise Refused("invalid", message, fields={field: message})
@@ -157,7 +159,11 @@ def set_checklist(
     permissions.can_review(actor, submission).require("forbidden")
     unknown = [key for key in marks if key not in ChecklistItem._value2member_map_]
     if unknown:
-        raise Refused("invalid", _("There is no such checklist item."), fields={key: _("Unknown item.") for key in unknown})
+        raise Refused(
+            "invalid",
+            _("There is no such checklist item."),
+            fields={key: _("Unknown item.") for key in unknown},
+        )
     notes = {key: _text(note, key, "", required=False) for key, (_met, note) in marks.items()}
     write_lock(submission.standard)
     _open_for_review(submission)
@@ -175,7 +181,13 @@ def set_checklist(
         _start_review(submission, actor, now)
         db.session.flush()
         met_count = sum(1 for entry in submission.checklist if entry.met)
-        record(submission.standard, actor, "adoption_checklist", now=now, note=f"{met_count}/{len(ChecklistItem)}")
+        record(
+            submission.standard,
+            actor,
+            "adoption_checklist",
+            now=now,
+            note=f"{met_count}/{len(ChecklistItem)}",
+        )
     db.session.flush()
     return changed
 
@@ -231,8 +243,16 @@ def decide(
         standard.stage = Stage.ADOPTED.value
     elif before == Stage.ADOPTION_REVIEW.value:
         standard.stage = Stage.PUBLISHED.value
-    kind = {Verdict.ADOPT: "adopted", Verdict.RETURN: "adoption_returned", Verdict.REJECT: "adoption_rejected"}[chosen]
-    note = f"{submission.agency.name} {reference_text} {on.isoformat()}".strip() if chosen is Verdict.ADOPT else reason_text
+    kind = {
+        Verdict.ADOPT: "adopted",
+        Verdict.RETURN: "adoption_returned",
+        Verdict.REJECT: "adoption_rejected",
+    }[chosen]
+    note = (
+        f"{submission.agency.name} {reference_text} {on.isoformat()}".strip()
+        if chosen is Verdict.ADOPT
+        else reason_text
+    )
     record(
         standard,
         actor,
@@ -280,7 +300,11 @@ def declare(
         on = local_today(now)
     if on > local_today(now):
         fields["declared_on"] = _("A declaration cannot be dated in the future.")
-    for key, value, limit in (("organisation", name, 200), ("product", what, 300), ("contact", contact or "", 200)):
+    for key, value, limit in (
+        ("organisation", name, 200),
+        ("product", what, 300),
+        ("contact", contact or "", 200),
+    ):
         if len(value.strip()) > limit:
             fields[key] = _("At most %(limit)s characters.", limit=limit)
     if fields:
@@ -324,5 +348,11 @@ def flag_declaration(declaration: Declaration, actor: User, reason: str | None, 
         raise Refused("closed", _("This declaration is no longer active."))
     declaration.status = DeclarationStatus.FLAGGED.value
     declaration.flagged_at, declaration.flagged_by, declaration.flag_reason = now, actor, text
-    record(declaration.standard, actor, "declaration_flagged", now=now, note=f"{declaration.organisation}: {text}"[:500])
+    record(
+        declaration.standard,
+        actor,
+        "declaration_flagged",
+        now=now,
+        note=f"{declaration.organisation}: {text}"[:500],
+    )
     db.session.flush()

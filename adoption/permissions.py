@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import OrgKind, Role, User
 from accounts.permissions import Actor, is_administrator, role_in
 from accounts.refusals import Decision
-from authoring.models import Standard
 from adoption.models import Declaration, Submission
+from authoring.models import Standard
 from extensions import db
 
 

@@ -72,7 +72,11 @@ def desk() -> ResponseReturnValue:
     tab = request.args.get("queue", "new")
     if tab not in QUEUES:
         tab = "new"
-    submissions = [s for s in visible_submissions(current_user) if s.agency_id in _agency_ids(current_user) or is_administrator(current_user)]
+    submissions = [
+        s
+        for s in visible_submissions(current_user)
+        if s.agency_id in _agency_ids(current_user) or is_administrator(current_user)
+    ]
     counts = {key: 0 for key in QUEUES}
     for submission in submissions:
         counts[queue_of(submission)] += 1
@@ -126,13 +130,19 @@ def submission_page(submission_id: int) -> ResponseReturnValue:
 def download_dossier(submission_id: int) -> ResponseReturnValue:
     submission = load_submission(submission_id, current_user)
     sha256 = request.args.get("sha256") or submission.dossier_sha256
-    allowed = {submission.dossier_sha256, *(m.dossier_sha256 for m in submission.messages if m.dossier_sha256)}
+    allowed = {
+        submission.dossier_sha256,
+        *(m.dossier_sha256 for m in submission.messages if m.dossier_sha256),
+    }
     data = dossier_bytes(sha256) if sha256 in allowed else None
     if data is None:
         abort(404)
     number = (submission.standard.number or "standard").replace("/", "-").replace(" ", "-").replace("—", "-")
     response = send_file(
-        io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=f"{number}-dossier.zip"
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{number}-dossier.zip",
     )
     response.headers["X-Content-SHA256"] = sha256
     return response
@@ -156,13 +166,18 @@ def _refused_back(submission: Submission, refusal: Refused, anchor: str) -> Resp
 def checklist(submission_id: int) -> ResponseReturnValue:
     submission = load_submission(submission_id, current_user)
     form = request.form
-    marks = {item.value: (form.get(f"{item.value}-met") == "y", form.get(f"{item.value}-note", "")) for item in ChecklistItem}
+    marks = {
+        item.value: (form.get(f"{item.value}-met") == "y", form.get(f"{item.value}-note", ""))
+        for item in ChecklistItem
+    }
     try:
         changed = operations.set_checklist(submission, current_user, marks, now=utcnow())
     except Refused as refusal:
         return _refused_back(submission, refusal, "#checklist")
     db.session.commit()
-    flash(_("The checklist is saved.") if changed else _("Nothing changed."), "success" if changed else "info")
+    flash(
+        _("The checklist is saved.") if changed else _("Nothing changed."), "success" if changed else "info"
+    )
     return _back(submission, "#checklist")
 
 

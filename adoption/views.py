@@ -54,7 +54,9 @@ def _submissions(standard: Standard) -> list[Submission]:
 
 def _agencies() -> list[Organisation]:
     return list(
-        db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.AGENCY).order_by(Organisation.name))
+        db.session.scalars(
+            select(Organisation).where(Organisation.kind == OrgKind.AGENCY).order_by(Organisation.name)
+        )
     )
 
 
@@ -111,7 +113,10 @@ def save_note(standard_id: int) -> ResponseReturnValue:
     texts = {key: request.form.get(key, "") for key in FREE_SECTIONS if key in request.form}
     changed = save_note_sections(standard, current_user, texts, now=utcnow())
     db.session.commit()
-    flash(_("The explanatory note is saved.") if changed else _("Nothing changed."), "success" if changed else "info")
+    flash(
+        _("The explanatory note is saved.") if changed else _("Nothing changed."),
+        "success" if changed else "info",
+    )
     return redirect(url_for(".adoption_page", standard_id=standard.id) + "#note", 303)
 
 
@@ -122,7 +127,9 @@ def submit(standard_id: int) -> ResponseReturnValue:
     agency_id = request.form.get("agency", "")
     agency = db.session.get(Organisation, int(agency_id)) if agency_id.isdigit() else None
     try:
-        submission = operations.submit(standard, current_user, agency, request.form.get("dossier"), now=utcnow())
+        submission = operations.submit(
+            standard, current_user, agency, request.form.get("dossier"), now=utcnow()
+        )
     except Refused as refusal:
         if refusal.kind not in ("invalid", "conflict"):
             raise
@@ -146,7 +153,10 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
     if not (can_write_note(user, standard) or can_build_dossier(user, standard)):
         return
     latest = db.session.scalar(
-        select(Submission).where(Submission.standard_id == standard.id).order_by(Submission.id.desc()).limit(1)
+        select(Submission)
+        .where(Submission.standard_id == standard.id)
+        .order_by(Submission.id.desc())
+        .limit(1)
     )
     html = render_template("adoption/_panel.html", standard=standard, latest=latest)
     yield Panel("side", Markup(html))

@@ -77,7 +77,9 @@ def request_dossier(standard: Standard, actor: User, *, now: datetime) -> Export
     revision = standard.revision(standard.published_revision or 0)
     if revision is None:
         raise Refused("gate", _("A dossier is built for a published standard."))
-    key = job_cache_key(f"dossier:{revision.id}:{now.isoformat()}:{actor.id}", DOSSIER_FORMAT, TEMPLATE_VERSION)
+    key = job_cache_key(
+        f"dossier:{revision.id}:{now.isoformat()}:{actor.id}", DOSSIER_FORMAT, TEMPLATE_VERSION
+    )
     job = ExportJob(
         standard=standard,
         revision=revision,
@@ -206,7 +208,9 @@ def _read_inputs(job_id: int) -> _Inputs | None:
         if part.slot:
             slots[part.slot] = slots.get(part.slot, ()) + part.blocks
     replaced = standard.replaces
-    replaced_revision = replaced.revision(replaced.published_revision) if replaced and replaced.published_revision else None
+    replaced_revision = (
+        replaced.revision(replaced.published_revision) if replaced and replaced.published_revision else None
+    )
     note = NoteInputs(
         number=standard.number or "",
         title_zh=standard.title_zh,
@@ -367,7 +371,7 @@ def _record(job_id: int, data: bytes, inputs: _Inputs) -> None:
     from exports.jobs import _store, _write_job
 
     sha256 = hashlib.sha256(data).hexdigest()
-    filename = f"{inputs.number and inputs.number.replace('/', '-').replace(' ', '-').replace('—', '-') or 'standard'}-dossier.zip"
+    filename = f"{(inputs.number and inputs.number.replace('/', '-').replace(' ', '-').replace('—', '-')) or 'standard'}-dossier.zip"
 
     def change(job: ExportJob) -> None:
         _store(sha256, data)
@@ -375,8 +379,14 @@ def _record(job_id: int, data: bytes, inputs: _Inputs) -> None:
         job.filename, job.media_type, job.size = filename, MEDIA_TYPE, len(data)
         job.status, job.progress, job.step = JobStatus.DONE.value, 100, "done"
         job.finished_at = utcnow()
-        record(job.standard, job.created_by, "dossier_built", now=job.finished_at,
-               revision=job.revision.number, note=f"SHA-256 {sha256[:16]}…")
+        record(
+            job.standard,
+            job.created_by,
+            "dossier_built",
+            now=job.finished_at,
+            revision=job.revision.number,
+            note=f"SHA-256 {sha256[:16]}…",
+        )
 
     _write_job(job_id, change)
 

@@ -93,7 +93,18 @@ def revision_history(context: DossierContext) -> DossierPart:
         .where(Revision.standard_id == context.standard.id, Revision.number <= context.revision_number)
         .order_by(Revision.number)
     )
-    rows = [["版本 Revision", "日期 Date", "作者 Author", "方式 Kind", "说明 Message", "+字符", "-字符", "涉及条款 Clauses"]]
+    rows = [
+        [
+            "版本 Revision",
+            "日期 Date",
+            "作者 Author",
+            "方式 Kind",
+            "说明 Message",
+            "+字符",
+            "-字符",
+            "涉及条款 Clauses",
+        ]
+    ]
     for revision in revisions:
         rows.append(
             [

@@ -100,7 +100,9 @@ def chapters(inputs: NoteInputs) -> list[Chapter]:
     """The note's chapters in order, numbered 一、二、…"""
     out = []
     for index, (slot, heading) in enumerate(OUTLINE):
-        numbered = f"{CHINESE_NUMERALS[index] if index < 10 else '十' + CHINESE_NUMERALS[index - 10]}、{heading}"
+        numbered = (
+            f"{CHINESE_NUMERALS[index] if index < 10 else '十' + CHINESE_NUMERALS[index - 10]}、{heading}"
+        )
         out.append(Chapter(slot, numbered, tuple(_blocks(slot, inputs))))
     return out
 
@@ -116,7 +118,9 @@ def _blocks(slot: str, inputs: NoteInputs) -> list[NoteBlock]:
         if inputs.adoption is None:
             return [NoteBlock(paragraphs=("本文件未采用国际标准或国外先进标准。",))]
         degree, of = inputs.adoption
-        return [NoteBlock(paragraphs=(f"本文件{DEGREES.get(degree, degree)} {of}（一致性程度：{degree}）。",))]
+        return [
+            NoteBlock(paragraphs=(f"本文件{DEGREES.get(degree, degree)} {of}（一致性程度：{degree}）。",))
+        ]
     if slot == "changes":
         if not inputs.replaces:
             return [NoteBlock(paragraphs=("本文件为首次发布，无被代替版本。",))]
@@ -143,8 +147,9 @@ def _work(inputs: NoteInputs) -> list[NoteBlock]:
         )
         if p
     ) or ("（立项时未记录背景和目的。）",)
-    table = (("日期", "工作", "人员", "说明"),) + tuple(
-        (step.on, step.what, step.actor, step.note) for step in inputs.process
+    table = (
+        ("日期", "工作", "人员", "说明"),
+        *tuple((step.on, step.what, step.actor, step.note) for step in inputs.process),
     )
     units = "、".join(inputs.drafting_units) or "（未记录）"
     drafters = "、".join(inputs.drafters) or "（未记录）"
@@ -195,7 +200,9 @@ def note_ast(inputs: NoteInputs, parts: Sequence[Chapter] | None = None) -> dict
         for block in chapter.blocks:
             if block.heading:
                 blocks.append(ast.header(2, ast.text(block.heading)))
-            blocks.extend(ast.div([ast.para(ast.text(p))], custom_style="Body Text") for p in block.paragraphs)
+            blocks.extend(
+                ast.div([ast.para(ast.text(p))], custom_style="Body Text") for p in block.paragraphs
+            )
             if block.table:
                 head, *rows = block.table
                 blocks.append(

@@ -15,13 +15,12 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.database import UTCDateTime, write_lock
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.permissions import is_administrator, role_in
 from accounts.refusals import Decision, Refused
 from authoring.events import record
 from authoring.models import Standard
 from authoring.permissions import Actor, can_edit_standard
-from accounts.permissions import is_administrator, role_in
-from accounts.models import Role
 from extensions import db
 
 #: the longest free section kept

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from sqlalchemy import select
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from authoring.editor_page import language_of
@@ -40,6 +40,7 @@ RegistryPanelSource = Callable[[Standard], Iterable[Markup]]
 def registered_panels(app: Flask | None = None) -> list[RegistryPanelSource]:
     """The registry page's panel hooks (self-declarations …), in the order wsgi lists them."""
     return (app or current_app).extensions.setdefault(PANELS_KEY, [])
+
 
 #: the formats a registry page offers for download (exports makes them)
 DOWNLOAD_FORMATS = ("docx", "pdf")

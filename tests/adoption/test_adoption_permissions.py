@@ -33,8 +33,14 @@ def app_config() -> dict[str, Any]:
 def _add_adoption(world, side) -> None:
     org = side.org
     standard = operations.create_standard(
-        org, side.people["secretariat"], title_zh=f"{org.code}采信标准", title_en=None, committee=None,
-        drafters=[side.membership("drafter")], text=TEXT.format(title=f"{org.code}采信标准"), now=utcnow(),
+        org,
+        side.people["secretariat"],
+        title_zh=f"{org.code}采信标准",
+        title_en=None,
+        committee=None,
+        drafters=[side.membership("drafter")],
+        text=TEXT.format(title=f"{org.code}采信标准"),
+        now=utcnow(),
     )
     standard.number, standard.sequence = f"T/{org.code} 9\u20142026", 9
     standard.published_revision = standard.latest_number
@@ -43,23 +49,53 @@ def _add_adoption(world, side) -> None:
     index_published(standard, standard.latest_revision().text)
     revision = standard.latest_revision()
     files = {"explanatory-note.json": b'{"chapters": []}'}
-    manifest = build_manifest(files, number=standard.number, revision=revision.number,
-                              content_sha256=revision.content_hash, built_at=utcnow(), built_by="matrix")
+    manifest = build_manifest(
+        files,
+        number=standard.number,
+        revision=revision.number,
+        content_sha256=revision.content_hash,
+        built_at=utcnow(),
+        built_by="matrix",
+    )
     data = write_dossier(files, manifest)
     sha = sha256_hex(data)
     if db.session.get(ExportFile, sha) is None:
         db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
-    db.session.add(ExportJob(standard=standard, revision=revision, format="dossier", template_version=TEMPLATE_VERSION,
-                             cache_key=sha, status="done", progress=100, step="done", warnings=[], result_sha256=sha,
-                             filename="d.zip", media_type="application/zip", size=len(data), created_at=utcnow(),
-                             updated_at=utcnow()))
+    db.session.add(
+        ExportJob(
+            standard=standard,
+            revision=revision,
+            format="dossier",
+            template_version=TEMPLATE_VERSION,
+            cache_key=sha,
+            status="done",
+            progress=100,
+            step="done",
+            warnings=[],
+            result_sha256=sha,
+            filename="d.zip",
+            media_type="application/zip",
+            size=len(data),
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
     db.session.flush()
     side.extra["standard"] = standard
     side.extra["dossier"] = sha
-    side.extra["submission"] = adoption.submit(standard, side.people["secretariat"], world.agency.org, sha, now=utcnow())
+    side.extra["submission"] = adoption.submit(
+        standard, side.people["secretariat"], world.agency.org, sha, now=utcnow()
+    )
     side.extra["declaration"] = adoption.declare(
-        standard, side.people["member"], organisation="某公司", credit_code="91350100M000100Y43",
-        product="产品", declared_on=None, contact="", now=utcnow())
+        standard,
+        side.people["member"],
+        organisation="某公司",
+        credit_code="91350100M000100Y43",
+        product="产品",
+        declared_on=None,
+        contact="",
+        now=utcnow(),
+    )
     db.session.commit()
 
 
@@ -76,7 +112,6 @@ def expect(seen: bool = False, **statuses: int) -> dict[str, int]:
     return base
 
 
-
 def _std(suffix: str):
     return lambda w, s: f"/standards/{s.standard.id}{suffix}"
 
@@ -90,35 +125,104 @@ def _decl(suffix: str):
 
 
 ROUTES = [
-    Route("adoption page", "GET", _std("/adoption"), expect(True, secretariat=200, drafter=200, admin=200),
-          expect_other={**expect(True, admin=200)}),
-    Route("build dossier", "POST", _std("/dossiers"), expect(True, secretariat=303, drafter=403, admin=303),
-          expect_other=expect(True, admin=303)),
-    Route("explanatory note", "POST", _std("/explanatory-note"), expect(True, secretariat=303, drafter=303, admin=303),
-          expect_other=expect(True, admin=303), data=lambda w, s: {"principles": "原则"}),
-    Route("submit", "POST", _std("/submissions"), expect(True, secretariat=303, admin=403),
-          expect_other=expect(True, admin=403),
-          data=lambda w, s: {"agency": str(w.agency.org.id), "dossier": s.dossier}),
-    Route("reviewers' desk", "GET", lambda w, s: "/review",
-          {**expect(True), "reviewer": 200, "admin": 200}, scoped=False),
-    Route("submission page", "GET", _sub(), expect(secretariat=200, reviewer=200, admin=200),
-          expect_other=expect(reviewer=200, admin=200)),
-    Route("submission dossier", "GET", _sub("/dossier"), expect(secretariat=200, reviewer=200, admin=200),
-          expect_other=expect(reviewer=200, admin=200)),
-    Route("checklist", "POST", _sub("/checklist"), expect(secretariat=403, reviewer=303, admin=403),
-          expect_other=expect(reviewer=303, admin=403), data=lambda w, s: {"procedure-met": "y"}),
-    Route("thread", "POST", _sub("/thread"), expect(secretariat=303, reviewer=303, admin=403),
-          expect_other=expect(reviewer=303, admin=403), data=lambda w, s: {"text": "问"}),
-    Route("decision", "POST", _sub("/decision"), expect(secretariat=403, reviewer=303, admin=403),
-          expect_other=expect(reviewer=303, admin=403),
-          data=lambda w, s: {"decision": "adopt", "reference": "文号1"}),
-    Route("declare", "POST", lambda w, s: f"/registry/{s.standard.number}/declarations",
-          {**{r: 303 for r in ROLES}, "anonymous": 302}, expect_other={**{r: 303 for r in ROLES}, "anonymous": 302},
-          data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"}),
-    Route("withdraw declaration", "POST", _decl("/withdraw"), {**{r: 403 for r in ROLES}, "member": 303, "anonymous": 302},
-          expect_other={**{r: 403 for r in ROLES}, "anonymous": 302}),
-    Route("flag declaration", "POST", _decl("/flag"), {**{r: 403 for r in ROLES}, "secretariat": 303, "anonymous": 302},
-          expect_other={**{r: 403 for r in ROLES}, "anonymous": 302}, data=lambda w, s: {"reason": "不实"}),
+    Route(
+        "adoption page",
+        "GET",
+        _std("/adoption"),
+        expect(True, secretariat=200, drafter=200, admin=200),
+        expect_other={**expect(True, admin=200)},
+    ),
+    Route(
+        "build dossier",
+        "POST",
+        _std("/dossiers"),
+        expect(True, secretariat=303, drafter=403, admin=303),
+        expect_other=expect(True, admin=303),
+    ),
+    Route(
+        "explanatory note",
+        "POST",
+        _std("/explanatory-note"),
+        expect(True, secretariat=303, drafter=303, admin=303),
+        expect_other=expect(True, admin=303),
+        data=lambda w, s: {"principles": "原则"},
+    ),
+    Route(
+        "submit",
+        "POST",
+        _std("/submissions"),
+        expect(True, secretariat=303, admin=403),
+        expect_other=expect(True, admin=403),
+        data=lambda w, s: {"agency": str(w.agency.org.id), "dossier": s.dossier},
+    ),
+    Route(
+        "reviewers' desk",
+        "GET",
+        lambda w, s: "/review",
+        {**expect(True), "reviewer": 200, "admin": 200},
+        scoped=False,
+    ),
+    Route(
+        "submission page",
+        "GET",
+        _sub(),
+        expect(secretariat=200, reviewer=200, admin=200),
+        expect_other=expect(reviewer=200, admin=200),
+    ),
+    Route(
+        "submission dossier",
+        "GET",
+        _sub("/dossier"),
+        expect(secretariat=200, reviewer=200, admin=200),
+        expect_other=expect(reviewer=200, admin=200),
+    ),
+    Route(
+        "checklist",
+        "POST",
+        _sub("/checklist"),
+        expect(secretariat=403, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"procedure-met": "y"},
+    ),
+    Route(
+        "thread",
+        "POST",
+        _sub("/thread"),
+        expect(secretariat=303, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"text": "问"},
+    ),
+    Route(
+        "decision",
+        "POST",
+        _sub("/decision"),
+        expect(secretariat=403, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"decision": "adopt", "reference": "文号1"},
+    ),
+    Route(
+        "declare",
+        "POST",
+        lambda w, s: f"/registry/{s.standard.number}/declarations",
+        {**{r: 303 for r in ROLES}, "anonymous": 302},
+        expect_other={**{r: 303 for r in ROLES}, "anonymous": 302},
+        data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"},
+    ),
+    Route(
+        "withdraw declaration",
+        "POST",
+        _decl("/withdraw"),
+        {**{r: 403 for r in ROLES}, "member": 303, "anonymous": 302},
+        expect_other={**{r: 403 for r in ROLES}, "anonymous": 302},
+    ),
+    Route(
+        "flag declaration",
+        "POST",
+        _decl("/flag"),
+        {**{r: 403 for r in ROLES}, "secretariat": 303, "anonymous": 302},
+        expect_other={**{r: 403 for r in ROLES}, "anonymous": 302},
+        data=lambda w, s: {"reason": "不实"},
+    ),
 ]
 
 

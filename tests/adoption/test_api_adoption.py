@@ -34,17 +34,33 @@ def test_submission_question_answer_and_adoption(client, demo, make_token, make_
 
     # another agency's reviewer sees nothing of it
     other = make_member(make_org("agency", name="另一局"), Role.REVIEWER)
-    assert client.post(f"/api/v1/submissions/{submission_id}/thread", json={"text": "?"}, headers=_auth(make_token, other)).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/submissions/{submission_id}/thread",
+            json={"text": "?"},
+            headers=_auth(make_token, other),
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/submissions", headers=_auth(make_token, other)).json["total"] == 0
 
-    asked = client.post(f"/api/v1/submissions/{submission_id}/thread", json={"text": "应用情况？"}, headers=reviewer)
+    asked = client.post(
+        f"/api/v1/submissions/{submission_id}/thread", json={"text": "应用情况？"}, headers=reviewer
+    )
     assert asked.status_code == 201 and asked.json["status"] == "in_review"
     answered = client.post(
         f"/api/v1/submissions/{submission_id}/thread", json={"text": "已广泛应用。"}, headers=secretariat
     )
     assert [m["text"] for m in answered.json["thread"]] == ["应用情况？", "已广泛应用。"]
-    assert client.post(f"/api/v1/submissions/{submission_id}/decision", json={"decision": "adopt"}, headers=secretariat).status_code == 403
-    missing = client.post(f"/api/v1/submissions/{submission_id}/decision", json={"decision": "adopt"}, headers=reviewer)
+    assert (
+        client.post(
+            f"/api/v1/submissions/{submission_id}/decision", json={"decision": "adopt"}, headers=secretariat
+        ).status_code
+        == 403
+    )
+    missing = client.post(
+        f"/api/v1/submissions/{submission_id}/decision", json={"decision": "adopt"}, headers=reviewer
+    )
     assert missing.status_code == 422 and "reference" in missing.json["error"]["fields"]
     decided = client.post(
         f"/api/v1/submissions/{submission_id}/decision",
@@ -52,7 +68,9 @@ def test_submission_question_answer_and_adoption(client, demo, make_token, make_
         headers=reviewer,
     )
     assert decided.status_code == 200
-    assert decided.json["decision"]["reference"] == "深市监标〔2026〕1号" and decided.json["status"] == "adopted"
+    assert (
+        decided.json["decision"]["reference"] == "深市监标〔2026〕1号" and decided.json["status"] == "adopted"
+    )
     adopted = client.get("/api/v1/registry?adopted=true").json
     assert [item["number"] for item in adopted["items"]] == [demo.standard.number]
     assert adopted["items"][0]["adopted"] is True
@@ -62,7 +80,11 @@ def test_submission_question_answer_and_adoption(client, demo, make_token, make_
 
 def test_a_bad_credit_code_is_refused_naming_the_check_digit(client, demo, make_token):
     headers = _auth(make_token, demo.member)
-    body = {"organisation": "深圳某科技有限公司", "credit_code": "91350100M000100Y44", "product": "电子发票平台"}
+    body = {
+        "organisation": "深圳某科技有限公司",
+        "credit_code": "91350100M000100Y44",
+        "product": "电子发票平台",
+    }
     refused = client.post(f"/api/v1/standards/{demo.standard.id}/declarations", json=body, headers=headers)
     assert refused.status_code == 422
     assert "校验码" in refused.json["error"]["fields"]["credit_code"]
@@ -78,8 +100,12 @@ def test_the_registry_page_lists_declarations_with_a_chart(client, demo, login):
     login(client, demo.member, "demo-password-1")
     page = client.post(
         f"/registry/{demo.standard.number}/declarations",
-        data={"organisation": "深圳某科技有限公司", "credit_code": "91350100M000100Y43", "product": "电子发票平台"},
+        data={
+            "organisation": "深圳某科技有限公司",
+            "credit_code": "91350100M000100Y43",
+            "product": "电子发票平台",
+        },
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "电子发票平台" in page and "<svg class=\"declaration-chart\"" in page
+    assert "电子发票平台" in page and '<svg class="declaration-chart"' in page
     assert OrgKind.AGENCY  # the demo has its agency

@@ -8,7 +8,6 @@ import json
 import zipfile
 
 import docx
-from sqlalchemy import select
 
 from authoring.events import events_of
 from exports.dossier import PROCESS_KINDS
@@ -33,7 +32,12 @@ def test_the_dossier_holds_every_part_and_every_file_verifies(client, demo, make
     verification = verify_dossier(io.BytesIO(data))
     assert verification.ok
     paths = {entry["path"] for entry in verification.manifest["files"]}
-    assert {"explanatory-note.docx", "explanatory-note.json", "revision-history.csv", "declarations.csv"} <= paths
+    assert {
+        "explanatory-note.docx",
+        "explanatory-note.json",
+        "revision-history.csv",
+        "declarations.csv",
+    } <= paths
     assert any(p.startswith("standard/") and p.endswith(".docx") for p in paths)
     assert any(p.startswith("standard/") and p.endswith(".pdf") for p in paths)
     published = demo.standard.revision(demo.standard.published_revision)
