@@ -83,3 +83,15 @@ def test_the_note_generates_the_drafting_process_from_the_events(client, demo, m
     # the note's JSON says the same, for the reviewers' desk
     chapters = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("explanatory-note.json"))["chapters"]
     assert [c["slot"] for c in chapters][:2] == ["work", "free:principles"]
+
+
+def test_the_note_is_kept_for_a_look(client, demo, make_token):
+    """The explanatory note of the demo dossier, written to test-artifacts/ for a person to render."""
+    from app_testing import ARTIFACTS
+
+    _job, data = _build(client, demo, make_token)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "explanatory-note.docx").write_bytes(
+        zipfile.ZipFile(io.BytesIO(data)).read("explanatory-note.docx")
+    )
+    (ARTIFACTS / "demo-dossier.zip").write_bytes(data)
