@@ -109,3 +109,24 @@ def test_the_registry_page_lists_declarations_with_a_chart(client, demo, login):
     ).get_data(as_text=True)
     assert "电子发票平台" in page and '<svg class="declaration-chart"' in page
     assert OrgKind.AGENCY  # the demo has its agency
+
+
+def test_an_adopted_standard_shows_its_pages_and_the_mark(client, demo, make_token, login):
+    secretariat, reviewer = _auth(make_token, demo.secretariat), _auth(make_token, demo.reviewer)
+    sha256 = _dossier(client, demo, secretariat)
+    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
+    submission = client.post(
+        f"/api/v1/standards/{demo.standard.id}/submissions",
+        json={"agency": agency["id"], "dossier_sha256": sha256},
+        headers=secretariat,
+    ).json
+    assert client.get(f"/standards/{demo.standard.id}").status_code == 200  # in adoption review
+    client.post(
+        f"/api/v1/submissions/{submission['id']}/decision",
+        json={"decision": "adopt", "reference": "文号2"},
+        headers=reviewer,
+    )
+    login(client, demo.secretariat, "demo-password-1")
+    assert "文号2" in client.get(f"/standards/{demo.standard.id}").get_data(as_text=True)
+    registry = client.get(f"/registry/{demo.standard.number}").get_data(as_text=True)
+    assert "status-adopted" in registry
