@@ -184,16 +184,26 @@ def checklist(submission_id: int) -> ResponseReturnValue:
 @bp.post("/submissions/<int:submission_id>/thread")
 @login_required
 def thread(submission_id: int) -> ResponseReturnValue:
+    """A question or an answer; the association may attach a built dossier or upload one (bounded)."""
+    from adoption.uploads import MAX_UPLOAD_BYTES, store_uploaded_dossier
+
     submission = load_submission(submission_id, current_user)
+    dossier = request.form.get("dossier") or None
+    upload = request.files.get("dossier_file")
     try:
+        if upload is not None and upload.filename:
+            data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+            dossier = store_uploaded_dossier(
+                submission, current_user, data, now=utcnow(), language=language_of(get_locale())
+            )
         operations.post_message(
-            submission,
-            current_user,
-            request.form.get("text"),
-            dossier_sha256=request.form.get("dossier") or None,
-            now=utcnow(),
+            submission, current_user, request.form.get("text"), dossier_sha256=dossier, now=utcnow()
         )
     except Refused as refusal:
+        if refusal.kind == "too_large":
+            db.session.rollback()
+            flash(refusal.message, "error")
+            return _back(submission, "#thread")
         return _refused_back(submission, refusal, "#thread")
     db.session.commit()
     flash(_("Your message is added to the thread."), "success")

@@ -130,3 +130,37 @@ def test_an_adopted_standard_shows_its_pages_and_the_mark(client, demo, make_tok
     assert "文号2" in client.get(f"/standards/{demo.standard.id}").get_data(as_text=True)
     registry = client.get(f"/registry/{demo.standard.number}").get_data(as_text=True)
     assert "status-adopted" in registry
+
+
+def test_an_uploaded_dossier_version_is_checked_and_attached(client, demo, make_token, login):
+    import io
+    import zipfile
+
+    secretariat = _auth(make_token, demo.secretariat)
+    sha256 = _dossier(client, demo, secretariat)
+    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
+    submission = client.post(
+        f"/api/v1/standards/{demo.standard.id}/submissions",
+        json={"agency": agency["id"], "dossier_sha256": sha256},
+        headers=secretariat,
+    ).json
+    data = client.get("/api/v1/jobs/1/download", headers=secretariat).data
+    login(client, demo.secretariat, "demo-password-1")
+    url = f"/submissions/{submission['id']}/thread"
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(broken, "w") as copy:
+        for info in source.infolist():
+            content = source.read(info)
+            copy.writestr(info, content + b"x" if info.filename == "declarations.csv" else content)
+    page = client.post(
+        url,
+        data={"text": "新版", "dossier_file": (io.BytesIO(broken.getvalue()), "d.zip")},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "declarations.csv" in page and "与清单不一致" in page
+    page = client.post(
+        url,
+        data={"text": "非材料包", "dossier_file": (io.BytesIO(b"not a zip"), "d.zip")},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "不是 ZIP 文件" in page
