@@ -2,7 +2,7 @@
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
 Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
-STANDARD_PANELS, STANDARD_PAGE_VERSIONS): each entry names code that exists, and a missing one stops the start-up.
+STANDARD_PANELS, STANDARD_PAGE_VERSIONS, REGISTRY_PANELS, DOSSIER_SECTIONS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -40,12 +40,15 @@ BLUEPRINTS = (
     "workflow.comments.views:bp",
     "exports.views:bp",
     "exports.comment_views:bp",
+    "adoption.views:bp",
+    "adoption.review_views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
     "workflow.ballots.api:bp",
     "workflow.comments.api:bp",
     "exports.comment_views:api_bp",
+    "adoption.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
 CLI_MODULES = ("accounts.cli", "workflow.ballots.commands")
@@ -64,9 +67,15 @@ DESK_SOURCES = (
     "workflow.proposals:desk_items",
     "workflow.ballots.desk:desk_items",
     "workflow.comments.desk:desk_items",
+    "adoption.review_views:desk_items",
 )
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
-ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links", "workflow.ballots.views:org_links")
+ORG_LINKS = (
+    "authoring.desk:org_links",
+    "workflow.proposals:org_links",
+    "workflow.ballots.views:org_links",
+    "adoption.review_views:org_links",
+)
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = (
     "workflow.views:standard_panels",
@@ -74,6 +83,7 @@ STANDARD_PANELS = (
     "exports.views:standard_panels",
     "authoring.figure_views:standard_panels",
     "workflow.comments.views:standard_panels",
+    "adoption.views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
@@ -82,10 +92,19 @@ STANDARD_PAGE_VERSIONS = (
     "authoring.figure_views:page_version",
     "workflow.ballots.views:page_version",
     "workflow.comments.reading:page_version",
+    "adoption.views:page_version",
 )
 #: `revision_saved(standard, revision, now=…)` hooks called in a save's unit of work, under its lock,
 #: after authoring writes a revision (authoring cannot import workflow: it calls what is listed here)
 REVISION_SAVED = ("workflow.comments.operations:reanchor_revision",)
+#: `registry_panels(standard)` hooks: HTML under a registry entry (workflow.registry_views)
+REGISTRY_PANELS = ("adoption.views:registry_panels",)
+#: `provider(context)` hooks that put parts into an adoption dossier: files for the ZIP and/or blocks for
+#: a slot of the explanatory note (exports.dossier_sections; an unfilled slot says "not recorded")
+DOSSIER_SECTIONS = (
+    "exports.dossier_sections:revision_history",
+    "adoption.declarations:dossier_section",
+)
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
@@ -99,6 +118,8 @@ MODEL_MODULES = (
     "workflow.ballots.models",
     "workflow.comments.models",
     "exports.models",
+    "exports.note_sections",
+    "adoption.models",
 )
 
 #: the interface languages; the first is the default
@@ -323,6 +344,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_packages(app: Flask) -> None:
     from accounts.hooks import hooks
     from authoring import page_cache, page_places
+    from exports import dossier_sections
+    from workflow import registry_views
 
     for name in MODEL_MODULES:
         import_hook(name)
@@ -339,6 +362,8 @@ def _register_packages(app: Flask) -> None:
     registered.revision_saved = [import_hook(path) for path in REVISION_SAVED]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
+    registry_views.registered_panels(app)[:] = [import_hook(path) for path in REGISTRY_PANELS]
+    dossier_sections.registered(app)[:] = [import_hook(path) for path in DOSSIER_SECTIONS]
 
 
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:

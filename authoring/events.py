@@ -51,6 +51,21 @@ EVENT_LABELS: Mapping[str, Any] = {
     "comment_withdrawn": _l("Comment withdrawn"),
     "comment_disposed": _l("Comment disposed of"),
     "comments_imported": _l("Comments imported from the ISO/IEC template"),
+    # adoption (采信): the dossier, the reviewers' desk, self-declarations
+    "note_written": _l("Explanatory note edited"),
+    "dossier_built": _l("Adoption dossier built"),
+    "adoption_submitted": _l("Dossier submitted for adoption"),
+    "adoption_review_started": _l("Adoption review started"),
+    "adoption_checklist": _l("Adoption checklist updated"),
+    "adoption_question": _l("Reviewer asked a question"),
+    "adoption_answer": _l("Association answered the reviewer"),
+    "adoption_new_dossier": _l("New dossier version attached"),
+    "adopted": _l("Adopted by a government agency"),
+    "adoption_returned": _l("Returned for revision by the agency"),
+    "adoption_rejected": _l("Adoption rejected by the agency"),
+    "declared": _l("Self-declaration made"),
+    "declaration_withdrawn": _l("Self-declaration withdrawn"),
+    "declaration_flagged": _l("Self-declaration flagged as false"),
 }
 
 

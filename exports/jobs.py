@@ -274,11 +274,23 @@ def run_export(job_id: int, app: Flask | None = None) -> None:
         raise RuntimeError("export jobs run with `flask --app wsgi worker`, which gives them the app")
     application = app or current_app._get_current_object()  # type: ignore[attr-defined]
     with application.app_context():
+        if _is_dossier(job_id):
+            from exports.dossier import run_dossier
+
+            run_dossier(job_id, application)
+            return
         work = _read_work(job_id, application)
         if work is None:
             return
         with _Heartbeat(job_id, application):
             _perform(work)
+
+
+def _is_dossier(job_id: int) -> bool:
+    """An adoption dossier (exports.dossier) rather than a document export."""
+    fmt = db.session.scalar(select(ExportJob.format).where(ExportJob.id == job_id))
+    db.session.rollback()
+    return fmt == "dossier"
 
 
 @dataclass(frozen=True)

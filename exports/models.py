@@ -36,7 +36,13 @@ class JobStatus(StrEnum):
 
 
 #: what each format is called on the buttons
-FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "html": "HTML", "sts": "STS XML"}
+FORMAT_LABELS = {
+    "docx": "Word (DOCX)",
+    "pdf": "PDF",
+    "html": "HTML",
+    "sts": "STS XML",
+    "dossier": _l("Adoption dossier (ZIP)"),
+}
 
 #: the steps the pipeline reports (exports.api calls progress(percent, step)), in words for the page
 STEP_LABELS = {
@@ -48,6 +54,8 @@ STEP_LABELS = {
     "typst": _l("Typesetting the PDF"),
     "diff": _l("Comparing the two revisions"),
     "store": _l("Saving the file"),
+    "note": _l("Writing the explanatory note"),
+    "manifest": _l("Writing the manifest"),
     "done": _l("Done"),
     "failed": _l("Failed"),
 }
@@ -128,7 +136,7 @@ class ExportJob(db.Model):
 
     @property
     def format_label(self) -> str:
-        return FORMAT_LABELS.get(self.format, self.format)
+        return str(FORMAT_LABELS.get(self.format, self.format))
 
     @property
     def step_label(self) -> str:

@@ -7,9 +7,12 @@ The downloads are the exports package's (`exports.registry_download`), linked by
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from collections.abc import Callable, Iterable
+
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
@@ -27,6 +30,17 @@ from workflow.registry_search import (
 )
 
 bp = Blueprint("registry", __name__)
+
+#: where wsgi.create_app keeps the `registry_panels(standard)` hooks of wsgi.REGISTRY_PANELS
+PANELS_KEY = "stdforge.registry_panels"
+#: `registry_panels(standard)`: HTML (Markup) a later package adds under a registry entry
+RegistryPanelSource = Callable[[Standard], Iterable[Markup]]
+
+
+def registered_panels(app: Flask | None = None) -> list[RegistryPanelSource]:
+    """The registry page's panel hooks (self-declarations …), in the order wsgi lists them."""
+    return (app or current_app).extensions.setdefault(PANELS_KEY, [])
+
 
 #: the formats a registry page offers for download (exports makes them)
 DOWNLOAD_FORMATS = ("docx", "pdf")
@@ -69,6 +83,7 @@ def standard(number: str) -> ResponseReturnValue:
         fragment=fragment,
         replaces=_listed_replaced(found),
         download_formats=DOWNLOAD_FORMATS,
+        panels=[html for source in registered_panels() for html in source(found)],
     )
 
 

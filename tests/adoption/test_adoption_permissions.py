@@ -1,0 +1,242 @@
+"""The permission matrix for adoption: associations, reviewers and agencies (tests/permission_matrix.py).
+
+Every route of the adoption blueprints has an entry here (the last test fails for a new one without).
+Each association side gets a published standard with a built dossier (a small, valid one stored as a
+finished job), a submission to the world's agency and a member's self-declaration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from permission_matrix import ROLES, Matrix, Route, cells
+
+from accounts.database import utcnow
+from adoption import operations as adoption
+from authoring import operations
+from authoring.models import Stage
+from exports import TEMPLATE_VERSION
+from exports.dossier_manifest import build_manifest, sha256_hex, write_dossier
+from exports.models import ExportFile, ExportJob
+from extensions import db
+from workflow.registry_index import index_published
+
+TEXT = "---\ntitle:\n  zh: {title}\n---\n\n# 范围 {{#scope}}\n\n本文件规定了采信。\n"
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return {"EXPORT_RUNNER": "sync"}
+
+
+def _add_adoption(world, side) -> None:
+    org = side.org
+    standard = operations.create_standard(
+        org,
+        side.people["secretariat"],
+        title_zh=f"{org.code}采信标准",
+        title_en=None,
+        committee=None,
+        drafters=[side.membership("drafter")],
+        text=TEXT.format(title=f"{org.code}采信标准"),
+        now=utcnow(),
+    )
+    standard.number, standard.sequence = f"T/{org.code} 9\u20142026", 9
+    standard.published_revision = standard.latest_number
+    standard.stage = Stage.PUBLISHED.value
+    db.session.flush()
+    index_published(standard, standard.latest_revision().text)
+    revision = standard.latest_revision()
+    files = {"explanatory-note.json": b'{"chapters": []}'}
+    manifest = build_manifest(
+        files,
+        number=standard.number,
+        revision=revision.number,
+        content_sha256=revision.content_hash,
+        built_at=utcnow(),
+        built_by="matrix",
+    )
+    data = write_dossier(files, manifest)
+    sha = sha256_hex(data)
+    if db.session.get(ExportFile, sha) is None:
+        db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
+    db.session.add(
+        ExportJob(
+            standard=standard,
+            revision=revision,
+            format="dossier",
+            template_version=TEMPLATE_VERSION,
+            cache_key=sha,
+            status="done",
+            progress=100,
+            step="done",
+            warnings=[],
+            result_sha256=sha,
+            filename="d.zip",
+            media_type="application/zip",
+            size=len(data),
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
+    db.session.flush()
+    side.extra["standard"] = standard
+    side.extra["dossier"] = sha
+    side.extra["submission"] = adoption.submit(
+        standard, side.people["secretariat"], world.agency.org, sha, now=utcnow()
+    )
+    side.extra["declaration"] = adoption.declare(
+        standard,
+        side.people["member"],
+        organisation="某公司",
+        credit_code="91350100M000100Y43",
+        product="产品",
+        declared_on=None,
+        contact="",
+        now=utcnow(),
+    )
+    db.session.commit()
+
+
+if _add_adoption not in Matrix.setups:
+    Matrix.setups.append(_add_adoption)
+
+
+def expect(seen: bool = False, **statuses: int) -> dict[str, int]:
+    """`statuses` per role; the rest 404 (403 when `seen`: a published standard is visible to all),
+    anonymous to the login page."""
+    base = {role: 403 if seen else 404 for role in ROLES}
+    base["anonymous"] = 302
+    base.update(statuses)
+    return base
+
+
+def _std(suffix: str):
+    return lambda w, s: f"/standards/{s.standard.id}{suffix}"
+
+
+def _sub(suffix: str = ""):
+    return lambda w, s: f"/submissions/{s.submission.id}{suffix}"
+
+
+def _decl(suffix: str):
+    return lambda w, s: f"/declarations/{s.declaration.id}{suffix}"
+
+
+ROUTES = [
+    Route(
+        "adoption page",
+        "GET",
+        _std("/adoption"),
+        expect(True, secretariat=200, drafter=200, admin=200),
+        expect_other={**expect(True, admin=200)},
+    ),
+    Route(
+        "build dossier",
+        "POST",
+        _std("/dossiers"),
+        expect(True, secretariat=303, drafter=403, admin=303),
+        expect_other=expect(True, admin=303),
+    ),
+    Route(
+        "explanatory note",
+        "POST",
+        _std("/explanatory-note"),
+        expect(True, secretariat=303, drafter=303, admin=303),
+        expect_other=expect(True, admin=303),
+        data=lambda w, s: {"principles": "原则"},
+    ),
+    Route(
+        "submit",
+        "POST",
+        _std("/submissions"),
+        expect(True, secretariat=303, admin=403),
+        expect_other=expect(True, admin=403),
+        data=lambda w, s: {"agency": str(w.agency.org.id), "dossier": s.dossier},
+    ),
+    Route(
+        "reviewers' desk",
+        "GET",
+        lambda w, s: "/review",
+        {**expect(True), "reviewer": 200, "admin": 200},
+        scoped=False,
+    ),
+    Route(
+        "submission page",
+        "GET",
+        _sub(),
+        expect(secretariat=200, reviewer=200, admin=200),
+        expect_other=expect(reviewer=200, admin=200),
+    ),
+    Route(
+        "submission dossier",
+        "GET",
+        _sub("/dossier"),
+        expect(secretariat=200, reviewer=200, admin=200),
+        expect_other=expect(reviewer=200, admin=200),
+    ),
+    Route(
+        "checklist",
+        "POST",
+        _sub("/checklist"),
+        expect(secretariat=403, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"procedure-met": "y"},
+    ),
+    Route(
+        "thread",
+        "POST",
+        _sub("/thread"),
+        expect(secretariat=303, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"text": "问"},
+    ),
+    Route(
+        "decision",
+        "POST",
+        _sub("/decision"),
+        expect(secretariat=403, reviewer=303, admin=403),
+        expect_other=expect(reviewer=303, admin=403),
+        data=lambda w, s: {"decision": "adopt", "reference": "文号1"},
+    ),
+    Route(
+        "declare",
+        "POST",
+        lambda w, s: f"/registry/{s.standard.number}/declarations",
+        {**{r: 303 for r in ROLES}, "anonymous": 302},
+        expect_other={**{r: 303 for r in ROLES}, "anonymous": 302},
+        data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"},
+    ),
+    Route(
+        "withdraw declaration",
+        "POST",
+        _decl("/withdraw"),
+        {**{r: 403 for r in ROLES}, "member": 303, "anonymous": 302},
+        expect_other={**{r: 403 for r in ROLES}, "anonymous": 302},
+    ),
+    Route(
+        "flag declaration",
+        "POST",
+        _decl("/flag"),
+        {**{r: 403 for r in ROLES}, "secretariat": 303, "anonymous": 302},
+        expect_other={**{r: 403 for r in ROLES}, "anonymous": 302},
+        data=lambda w, s: {"reason": "不实"},
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
+def test_permission(cell, matrix):
+    cell.check(matrix)
+
+
+def test_every_adoption_route_is_in_the_matrix(app):
+    """A new route of the adoption blueprints without a matrix entry fails here."""
+    rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in {"adoption", "review"}
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert len(rules) == len(ROUTES), sorted(rules)
