@@ -104,6 +104,8 @@ REGISTRY_PANELS = ("adoption.views:registry_panels",)
 DOSSIER_SECTIONS = (
     "exports.dossier_sections:revision_history",
     "adoption.declarations:dossier_section",
+    "exports.dossier_workflow:comments",
+    "exports.dossier_workflow:ballots",
 )
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
