@@ -81,7 +81,7 @@ def _add_adoption(world, side) -> None:
         )
     )
     db.session.flush()
-    side.extra["standard"] = standard
+    side.extra["adopted_standard"] = standard
     side.extra["dossier"] = sha
     side.extra["submission"] = adoption.submit(
         standard, side.people["secretariat"], world.agency.org, sha, now=utcnow()
@@ -113,7 +113,7 @@ def expect(seen: bool = False, **statuses: int) -> dict[str, int]:
 
 
 def _std(suffix: str):
-    return lambda w, s: f"/standards/{s.standard.id}{suffix}"
+    return lambda w, s: f"/standards/{s.adopted_standard.id}{suffix}"
 
 
 def _sub(suffix: str = ""):
@@ -203,7 +203,7 @@ ROUTES = [
     Route(
         "declare",
         "POST",
-        lambda w, s: f"/registry/{s.standard.number}/declarations",
+        lambda w, s: f"/registry/{s.adopted_standard.number}/declarations",
         {**{r: 303 for r in ROLES}, "anonymous": 302},
         expect_other={**{r: 303 for r in ROLES}, "anonymous": 302},
         data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"},
