@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "authoring.cli.diff",
     "exports.cli",
     "workflow.cli",
+    "imports.cli",
 )
 
 

@@ -181,6 +181,8 @@ class _Mapper:
         self.pending_caption: tuple[str, str | None] | None = None
         self.list_run = False
         self.foreword_facts: dict[str, Any] = {}
+        #: decided by the foreword's title (前言 or Foreword), else by the cover's titles
+        self.english: bool | None = None
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -258,6 +260,8 @@ class _Mapper:
         self.phase = "body"
         self.section = kind
         title = item.text()
+        if kind == "foreword":
+            self.english = not _CJK.search(title)
         self._heading(1, escape(title), ident=None, classes=f".{kind}")
 
     def _body_item(self, index: int, item: _Item, text: str) -> int:
@@ -323,11 +327,9 @@ class _Mapper:
             number = numbered.group(1)
             inlines = _strip_inlines(inlines, len(text) - len(numbered.group(2)))
             level = number.count(".") + 1
-            if number[0].isdigit() and number != "0" and not number.startswith("0."):
-                if self.section != "chapter" or level == 1:
-                    if level == 1:
-                        self.chapter = int(number.split(".")[0])
-                    self.section = "chapter" if level == 1 or self.section != "annex" else self.section
+            if number.isdigit() and number != "0":
+                self.chapter = int(number)
+                self.section = "chapter"
         elif level == 1 and self.section in ("", "foreword", "introduction", "chapter"):
             self.section = "chapter"
             self.chapter += 1
@@ -366,10 +368,12 @@ class _Mapper:
         ):
             return index + 1  # consumed with its figure
         caption = _CAPTION.match(text)
+        following = self.items[index + 1] if index + 1 < len(self.items) else None
         if (
-            (style == "Table Caption" or caption)
-            and index + 1 < len(self.items)
-            and self.items[index + 1].kind == "Table"
+            (style == "Table Caption" or (caption and len(caption.group(2)) <= 60 and not re.search(r"[。.]$", text)))
+            and following is not None
+            and following.kind == "Table"
+            and not plain(_caption_blocks(following.block)).strip()
         ):
             self.pending_caption = (caption.group(2).strip() if caption else text, self._take_id(text))
             return index + 1
@@ -377,11 +381,10 @@ class _Mapper:
             self.section == "chapter"
             and self.chapter == 3
             and (style == "Term Number" or _TERM_NUMBER.match(text))
-        ):
-            if index + 1 < len(self.items):
-                term = self.items[index + 1]
-                self._term(term, number_text=text, title=term.text())
-                return index + 2
+        ) and index + 1 < len(self.items):
+            term = self.items[index + 1]
+            self._term(term, number_text=text, title=term.text())
+            return index + 2
         if style == "Untitled Clause" or style.startswith("Heading") or style == "Intro Heading":
             numbered = _NUMBERED.match(text)
             if numbered:
@@ -575,9 +578,11 @@ class _Mapper:
 
     def _front_matter(self) -> str:
         cover = self.cover
-        english = (cover.title_zh is None and cover.title_en is not None) or (
-            cover.title_zh is not None and not _CJK.search(cover.title_zh)
-        )
+        english = self.english
+        if english is None:
+            english = (cover.title_zh is None and cover.title_en is not None) or (
+                cover.title_zh is not None and not _CJK.search(cover.title_zh)
+            )
         if english and cover.title_zh and not cover.title_en:
             cover.title_en, cover.title_zh = cover.title_zh, None
         meta: dict[str, Any] = {}
