@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"stdforge import: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         return UNREADABLE
     for item in imported.unmapped:
-        print(f"unmapped: paragraph {item.position}: {item.reason(args.lang)}  «{item.text}»", file=sys.stderr)
+        print(
+            f"unmapped: paragraph {item.position}: {item.reason(args.lang)}  «{item.text}»", file=sys.stderr
+        )
     for finding in imported.findings:
         clause = f" [{finding.clause}]" if finding.clause else ""
         print(

@@ -114,10 +114,9 @@ class InlineWriter:
         url = str(content[2][0])
         if url.startswith("#"):
             target = url[1:]
-            if not self.link_target(target):
+            if not self.link_target(target) or not text:
                 return text
-            if LABEL_TEXT.fullmatch(plain(content[1]).strip()):
-                return f"[](#{target})"
+            # kept with its text: `references.link_references` empties it where the text is the label
             return f"[{text}](#{target})"
         if re.match(r"(https?://|mailto:)\S+$", url, re.IGNORECASE):
             return f"[{text or escape(url)}]({url.replace(')', '%29')})"

@@ -370,7 +370,10 @@ class _Mapper:
         caption = _CAPTION.match(text)
         following = self.items[index + 1] if index + 1 < len(self.items) else None
         if (
-            (style == "Table Caption" or (caption and len(caption.group(2)) <= 60 and not re.search(r"[。.]$", text)))
+            (
+                style == "Table Caption"
+                or (caption and len(caption.group(2)) <= 60 and not re.search(r"[。.]$", text))
+            )
             and following is not None
             and following.kind == "Table"
             and not plain(_caption_blocks(following.block)).strip()

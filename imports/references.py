@@ -60,8 +60,23 @@ def _replace(segment: str, labels: dict[str, str]) -> str:
     return _CLAUSE.sub(clause, segment)
 
 
+_LINK = re.compile(r"\[([^\]\n]+)\]\(#([^)\s]+)\)")
+
+
+def _internal_link(match: re.Match[str], doc: Document) -> str:
+    """A link from Word to an element: empty (`[](#id)`) when it prints the element's label, its text
+    alone when the target is gone (a bookmark another program moved or dropped)."""
+    label = doc.labels.get(match.group(2))
+    if label is None:
+        return match.group(1)
+    if re.sub(r"\s+", "", label) == re.sub(r"\s+", "", match.group(1).replace("\\", "")):
+        return f"[](#{match.group(2)})"
+    return match.group(0)
+
+
 def link_references(text: str, doc: Document) -> str:
     """`text` with its plain-text citations of existing elements written as `[](#id)`."""
+    text = _LINK.sub(lambda m: _internal_link(m, doc), text)
     labels = labels_of(doc)
     if not labels:
         return text
