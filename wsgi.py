@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "workflow.registry_views:bp",
     "workflow.proposal_views:bp",
     "exports.views:bp",
+    "imports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
@@ -53,12 +54,13 @@ DEMO_LOADERS = (
 #: `desk_items(user)` hooks that fill "what waits for me" on the desk
 DESK_SOURCES = ("authoring.desk:desk_items", "workflow.proposals:desk_items")
 #: `org_links(org, user)` hooks that list a package's pages on an organisation's page
-ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links")
+ORG_LINKS = ("authoring.desk:org_links", "workflow.proposals:org_links", "imports.views:org_links")
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = (
     "workflow.views:standard_panels",
     "exports.views:standard_panels",
     "authoring.figure_views:standard_panels",
+    "imports.views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here
