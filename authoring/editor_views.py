@@ -64,7 +64,7 @@ def page(standard_id: int) -> ResponseReturnValue:
 def render_editor(standard: Standard, revision: Revision, text: str | None = None) -> ResponseReturnValue:
     """The editor on `revision`; with `text`, that text is in the source pane, unsaved, for the
     drafter to review and save on top of `revision` (an imported Word file)."""
-    cache = read_cache(revision)
+    cache = read_cache(revision) if text is None else analysis.cached(text)
     nonce = secrets.token_urlsafe(16)
     form = SaveForm(formdata=None, text=revision.text, base_revision=revision.number)
     response = current_app.make_response(

@@ -36,10 +36,8 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        if path.stat().st_size > MAX_DOCX_BYTES:
-            data = b"\0" * (MAX_DOCX_BYTES + 1)  # refused by size below without reading it all
-        else:
-            data = path.read_bytes()
+        # a file over the cap is refused by its size without being read
+        data = b"\0" * (MAX_DOCX_BYTES + 1) if path.stat().st_size > MAX_DOCX_BYTES else path.read_bytes()
     except OSError as error:
         print(f"stdforge import: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
         return UNREADABLE
