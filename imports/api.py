@@ -42,8 +42,9 @@ def import_docx(data: bytes, filename: str) -> Imported:
     if len(mapped.text.encode("utf-8")) > DEFAULT_MAX_BYTES:
         raise too_large
     try:
-        text = with_derived_ids(mapped.text)
-        text = with_derived_ids(link_references(text, parse(text)))
+        # one parse to find the labels (the ids it derives are the ones written in below: the links
+        # change no heading), one to write the ids, one to lint the result
+        text = with_derived_ids(link_references(mapped.text, parse(mapped.text)))
         findings = lint(parse(text))
     except DocumentTooLarge as error:
         raise too_large from error
