@@ -181,7 +181,8 @@ class _Validator:
             self.problem(
                 "META-MISSING", "title", "标题（title）应包含 zh 和 en。", "`title` must have `zh` and `en`."
             )
-        if self.meta.title_zh is None:
+        english = str(self.meta.raw.get("language", "")).strip() == "en"
+        if self.meta.title_zh is None and not (english and self.meta.title_en):  # en needs no Chinese title
             self.problem(
                 "META-MISSING",
                 "title",

@@ -32,3 +32,13 @@ def test_a_gbt_number_is_accepted_and_printed_with_the_national_label():
     lines = cover_lines(doc.meta)
     assert lines["number"] == "GB/T 1.1—2020"
     assert lines["kind"] == "中华人民共和国国家标准"
+
+
+def test_an_english_document_needs_no_chinese_title():
+    from authoring.document.lint import lint
+
+    doc = parse("---\ntitle: {en: Requirements}\nassociation: A\nlanguage: en\n---\n")
+    assert not [p for p in doc.problems if p.code == "META-MISSING"]
+    assert "META-MISSING" not in {f.rule for f in lint(doc)}
+    chinese = parse("---\ntitle: {en: Requirements}\nassociation: A\n---\n")
+    assert "META-MISSING" in {f.rule for f in lint(chinese)}
