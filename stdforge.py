@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "workflow.cli",
     "workflow.ballots.cli",
     "workflow.comments.cli",
+    "imports.cli",
 )
 
 

@@ -42,6 +42,7 @@ BLUEPRINTS = (
     "exports.comment_views:bp",
     "adoption.views:bp",
     "adoption.review_views:bp",
+    "imports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",
     "workflow.api:bp",
@@ -75,6 +76,7 @@ ORG_LINKS = (
     "workflow.proposals:org_links",
     "workflow.ballots.views:org_links",
     "adoption.review_views:org_links",
+    "imports.views:org_links",
 )
 #: `panels(page)` hooks that fill the named places of a standard's pages (authoring.page_places)
 STANDARD_PANELS = (
@@ -84,6 +86,7 @@ STANDARD_PANELS = (
     "authoring.figure_views:standard_panels",
     "workflow.comments.views:standard_panels",
     "adoption.views:standard_panels",
+    "imports.views:standard_panels",
 )
 #: `page_version(standard_id)` hooks: what each package's panels show that can change, part of the key
 #: under which a finished read page is kept (authoring.page_cache); a panel that shows more adds it here

@@ -23,7 +23,7 @@ from authoring import analysis, history, operations
 from authoring.editor_page import editor_data, language_of
 from authoring.figure_views import with_figure_urls
 from authoring.forms import SaveForm
-from authoring.models import Standard
+from authoring.models import Revision, Standard
 from authoring.operations import Conflict
 from authoring.permissions import can_edit_standard, load_standard
 from authoring.views import read_cache
@@ -58,7 +58,13 @@ def page(standard_id: int) -> ResponseReturnValue:
     revision = standard.latest_revision()
     if revision is None:
         abort(404)
-    cache = read_cache(revision)
+    return render_editor(standard, revision)
+
+
+def render_editor(standard: Standard, revision: Revision, text: str | None = None) -> ResponseReturnValue:
+    """The editor on `revision`; with `text`, that text is in the source pane, unsaved, for the
+    drafter to review and save on top of `revision` (an imported Word file)."""
+    cache = read_cache(revision) if text is None else analysis.cached(text)
     nonce = secrets.token_urlsafe(16)
     form = SaveForm(formdata=None, text=revision.text, base_revision=revision.number)
     response = current_app.make_response(
@@ -68,6 +74,7 @@ def page(standard_id: int) -> ResponseReturnValue:
             revision=revision,
             cache=cache,
             form=form,
+            text=revision.text if text is None else text,
             findings=cache.findings_in(language_of(get_locale())),
             data=editor_data(standard, revision, cache, nonce),
             bundle=_bundle_available(),

@@ -28,6 +28,7 @@ from extensions import db
 EVENT_LABELS: Mapping[str, Any] = {
     "created": _l("Project created from the blank skeleton"),
     "uploaded": _l("Project created from an uploaded file"),
+    "imported": _l("Project created from a Word file"),
     "saved": _l("Revision saved"),
     "merged": _l("Revision saved, merged with a save made meanwhile"),
     "restored": _l("Earlier revision restored"),

@@ -38,10 +38,15 @@ def sep(ctx: Context) -> Node:
     return {"t": "Str", "c": "\u3000" if ctx.zh else "\u2003"}
 
 
-def styled(ctx: Context, style: str, content: list[Node]) -> list[Node]:
-    """Blocks in a named style: a Word custom style, or a call to the Typst template's `std-<style>`."""
+def styled(ctx: Context, style: str, content: list[Node], identifier: str = "") -> list[Node]:
+    """Blocks in a named style: a Word custom style, or a call to the Typst template's `std-<style>`.
+
+    In Word an `identifier` becomes a bookmark, so a reader of the file (and our import) finds the
+    element's id where it begins."""
     if ctx.target == "docx":
-        return [pa.div(content, custom_style=style)]
+        if identifier:
+            ctx.anchors.add(identifier)
+        return [pa.div(content, custom_style=style, identifier=identifier)]
     function = "std-" + style.lower().replace(" ", "-")
     return [pa.raw_block("typst", f"#{function}["), *content, pa.raw_block("typst", "]")]
 
@@ -113,7 +118,7 @@ class BodyBuilder:
             # "4.4.1　text": the number in 黑体 starts the clause's first paragraph, at the margin
             blocks = with_label(self.ctx, section.number or "", blocks, style="Clause Number")
             if blocks and blocks[0]["t"] == "Para":
-                blocks = styled(self.ctx, "Untitled Clause", blocks[:1]) + blocks[1:]
+                blocks = styled(self.ctx, "Untitled Clause", blocks[:1], section.id) + blocks[1:]
         out.extend(blocks)
         for child in section.children:
             out.extend(self.section(child))
@@ -162,7 +167,7 @@ class BodyBuilder:
         parent_is_intro = section.number is not None and section.number.startswith("0.")
         level = max(1, min(section.level, 6))
         if parent_is_intro:
-            return styled(self.ctx, "Intro Heading", [pa.para(content)])
+            return styled(self.ctx, "Intro Heading", [pa.para(content)], section.id)
         self.ctx.anchors.add(section.id)
         return [pa.header(level, content, section.id if self.ctx.target == "docx" else "")]
 
@@ -272,7 +277,7 @@ class BodyBuilder:
             return [pa.raw_block("typst", f"#std-figure({picture['c'][1][1:]}, {text})")]
         if picture is None:
             missing = "图片缺失：" if ctx.zh else "Figure missing: "
-            box = styled(ctx, "Figure Placeholder", [pa.para(pa.text(missing + shown))])
+            box = styled(ctx, "Figure Placeholder", [pa.para(pa.text(missing + shown))], block.id or "")
             return box + styled(ctx, "Image Caption", [pa.para(caption)])
         return [
             {
@@ -293,4 +298,4 @@ class BodyBuilder:
                 pa.raw_block("typst", "]"),
             ]
         content = [tab(self.ctx), pa.math("\\displaystyle " + tex), tab(self.ctx), *pa.text(number)]
-        return styled(self.ctx, "Formula", [pa.para(content)])
+        return styled(self.ctx, "Formula", [pa.para(content)], block.id or "")

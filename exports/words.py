@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from authoring.document.tree import FrontMatter
+from exports.cover_kinds import cover_kind
 
 WORDS = {
     "zh": {
@@ -60,7 +61,7 @@ def cover_lines(meta: FrontMatter) -> dict[str, str]:
     return {
         "ics": f"ICS {meta.ics}" if meta.ics else "ICS",
         "ccs": f"CCS {meta.ccs}" if meta.ccs else "CCS",
-        "kind": w["kind"],
+        "kind": cover_kind(meta.number, meta.language),
         "number": meta.number or "T/XXXX XXXXX—XXXX",
         "replaces": f"{w['replaces']} {'、'.join(meta.replaces)}" if meta.replaces else "",
         "title": meta.title_zh or "",

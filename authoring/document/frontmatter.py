@@ -29,8 +29,13 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.M)
-#: T/ + association code + space + sequence + dash + year; any dash accepted, — (U+2014) kept
-NUMBER_RE = re.compile(r"T/([A-Z0-9]{2,12}) ([0-9]{1,5})[-–—]([0-9]{4})")
+#: prefix + space + sequence (with its parts: 1.1, 20000.1) + dash + year; any dash accepted, — (U+2014)
+#: kept. The prefix: T/ + association code (团体标准), Q/ + enterprise code (企业标准), GB, GB/T, GB/Z
+#: (national), DB + province code (/T, /Z) (local), or a two-letter sector code (JB/T, YY/T)
+NUMBER_RE = re.compile(
+    r"(T/[A-Z0-9]{2,12}|Q/[A-Z0-9]{1,12}|GB(?:/[TZ])?|DB[0-9]{2}(?:/[TZ])?|[A-Z]{2}(?:/[TZ])?) "
+    r"([0-9]{1,5}(?:\.[0-9]{1,3}){0,3})[-–—]([0-9]{4})"
+)
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DEGREES = ("IDT", "MOD", "NEQ")
 
@@ -40,8 +45,8 @@ def normalise_number(value: str) -> str | None:
     match = NUMBER_RE.fullmatch(value.strip())
     if match is None:
         return None
-    code, sequence, year = match.groups()
-    return f"T/{code} {sequence}—{year}"
+    prefix, sequence, year = match.groups()
+    return f"{prefix} {sequence}—{year}"
 
 
 def read_front_matter(yaml_text: str | None) -> tuple[FrontMatter, list[Problem]]:
@@ -176,7 +181,8 @@ class _Validator:
             self.problem(
                 "META-MISSING", "title", "标题（title）应包含 zh 和 en。", "`title` must have `zh` and `en`."
             )
-        if self.meta.title_zh is None:
+        english = str(self.meta.raw.get("language", "")).strip() == "en"
+        if self.meta.title_zh is None and not (english and self.meta.title_en):  # en needs no Chinese title
             self.problem(
                 "META-MISSING",
                 "title",
@@ -202,8 +208,8 @@ class _Validator:
             if normal is None:
                 self.problem(
                     "META-NUMBER", "number",
-                    f"编号“{number}”不符合格式“T/代号 顺序号—年份”。",
-                    f"The number `{number}` does not follow the format `T/CODE N—YYYY`.",
+                    f"编号“{number}”不符合格式“代号 顺序号—年份”（如 T/SZAS 12—2025、GB/T 1.1—2020）。",
+                    f"The number `{number}` does not follow the format `PREFIX N—YYYY` (e.g. T/SZAS 12—2025, GB/T 1.1—2020).",
                 )  # fmt: skip
             self.meta.number = normal or number
         for value in self.text_list("replaces", "META-NUMBER"):
@@ -211,8 +217,8 @@ class _Validator:
             if normal is None:
                 self.problem(
                     "META-NUMBER", "replaces",
-                    f"被代替文件编号“{value}”不符合格式“T/代号 顺序号—年份”。",
-                    f"The replaced number `{value}` does not follow the format `T/CODE N—YYYY`.",
+                    f"被代替文件编号“{value}”不符合格式“代号 顺序号—年份”（如 T/SZAS 12—2025、GB/T 1.1—2020）。",
+                    f"The replaced number `{value}` does not follow the format `PREFIX N—YYYY` (e.g. T/SZAS 12—2025, GB/T 1.1—2020).",
                 )  # fmt: skip
             self.meta.replaces.append(normal or value)
 

@@ -71,6 +71,38 @@ ROUTES = [
         own_members(302, drafter=403, member=403, admin=403),
         data=lambda w, s: {"title_zh": "新标准"},
     ),
+    # a Word import (imports/): the association's secretariat only, in an editable stage
+    Route(
+        "new project from a Word file page",
+        "GET",
+        lambda w, s: f"/associations/{s.org.id}/standards/import",
+        own_members(200, drafter=403, member=403, admin=403),
+    ),
+    Route(
+        "new project from a Word file without a file",
+        "POST",
+        lambda w, s: f"/associations/{s.org.id}/standards/import",
+        own_members(422, drafter=403, member=403, admin=403),
+    ),
+    Route(
+        "new revision from a Word file page",
+        "GET",
+        lambda w, s: f"/standards/{s.standard.id}/import",
+        own_members(200, drafter=403, member=403, admin=403),
+    ),
+    Route(
+        "review an imported text",
+        "POST",
+        lambda w, s: f"/standards/{s.standard.id}/import/review",
+        own_members(200, drafter=403, member=403, admin=403),
+        data=lambda w, s: {"text": "---\ntitle: {zh: 导入}\n---\n\n# 前言\n\n导入的文本。\n"},
+    ),
+    Route(
+        "new revision from a Word file in consultation",
+        "GET",
+        lambda w, s: f"/standards/{s.frozen.id}/import",
+        own_members(403),
+    ),
     Route("standard page", "GET", lambda w, s: f"/standards/{s.standard.id}", READER),
     Route("revision page", "GET", lambda w, s: f"/standards/{s.standard.id}/revisions/1", READER),
     Route("revision source", "GET", lambda w, s: f"/standards/{s.standard.id}/revisions/1.md", READER),

@@ -52,7 +52,7 @@ def _line(ctx: LintContext, *keys: str) -> int:
 
 def _missing(ctx: LintContext) -> Iterator[Finding]:
     meta = ctx.doc.meta
-    if not (meta.title_zh or "").strip():
+    if not (meta.title_zh or "").strip() and not (meta.language == "en" and (meta.title_en or "").strip()):
         yield finding("META-MISSING", _line(ctx, "title.zh", "title"), None, "title")
     if not (meta.association or "").strip():
         yield finding("META-MISSING", _line(ctx, "association"), None, "association")

@@ -32,6 +32,16 @@ def test_hyphen_and_en_dash_are_normalised_to_em_dash():
     assert normalise_number("T/SZAS 12–2025") == "T/SZAS 12—2025"
     assert normalise_number("T/szas 12—2025") is None
     assert normalise_number("T/SZAS 123456—2025") is None
+
+
+def test_national_sector_local_and_enterprise_numbers_are_valid():
+    assert normalise_number("GB/T 1.1-2020") == "GB/T 1.1—2020"
+    assert normalise_number("GB 2894—2008") == "GB 2894—2008"
+    assert normalise_number("GB/Z 20000.1—2002") == "GB/Z 20000.1—2002"
+    assert normalise_number("JB/T 10000—2019") == "JB/T 10000—2019"
+    assert normalise_number("DB44/T 2000—2022") == "DB44/T 2000—2022"
+    assert normalise_number("Q/SZXX 1—2024") == "Q/SZXX 1—2024"
+    assert normalise_number("GB/X 1—2020") is None
     assert (
         parse("---\ntitle: {zh: 标}\nassociation: 协\nnumber: T/AB 1-2025\n---\n").meta.number
         == "T/AB 1—2025"
@@ -39,7 +49,7 @@ def test_hyphen_and_en_dash_are_normalised_to_em_dash():
 
 
 def test_bad_number_is_meta_number_at_its_line():
-    text = "---\ntitle: {zh: 标}\nassociation: 协\nnumber: GB 1-2025\nreplaces: [T/AB 1—20]\n---\n"
+    text = "---\ntitle: {zh: 标}\nassociation: 协\nnumber: GB/X 1-2025\nreplaces: [T/AB 1—20]\n---\n"
     assert problems(text) == [("META-NUMBER", 4), ("META-NUMBER", 5)]
 
 
