@@ -14,7 +14,15 @@ from typing import Literal
 
 #: what kind of no: picks the HTTP status and the API error code
 RefusalKind = Literal[
-    "malformed", "forbidden", "not_found", "closed", "conflict", "gate", "invalid", "too_large"
+    "malformed",
+    "forbidden",
+    "not_found",
+    "closed",
+    "conflict",
+    "gate",
+    "invalid",
+    "too_large",
+    "rate_limited",
 ]
 
 #: kind → (HTTP status, API error code of spec/api.md)
@@ -28,13 +36,15 @@ STATUS: Mapping[str, tuple[int, str]] = {
     "gate": (409, "gate"),
     "invalid": (422, "invalid"),
     "too_large": (413, "too_large"),
+    # too many of one thing from one sender in a while (public comments per e-mail address)
+    "rate_limited": (429, "rate_limited"),
 }
 
 
 class Refused(Exception):
     """An operation said no: `kind` picks the status (malformed 400, forbidden 403, not_found 404,
-    closed 409, conflict 409, gate 409, invalid 422, too_large 413) and `reasons` the words a page or
-    the API shows.
+    closed 409, conflict 409, gate 409, invalid 422, too_large 413, rate_limited 429) and `reasons`
+    the words a page or the API shows.
 
     `message` is already translated (the verb runs in the reader's locale); `fields` names the form or
     JSON fields that were wrong, for a 400 or 422 with `"fields"`; `extra` adds members to the API's

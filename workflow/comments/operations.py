@@ -295,7 +295,7 @@ def create_public_comment(
     )
     if (recent or 0) >= PUBLIC_PER_HOUR:
         raise Refused(
-            "too_large", _("Too many comments from this address in the last hour. Try again later.")
+            "rate_limited", _("Too many comments from this address in the last hour. Try again later.")
         )
     period = current_period(standard)
     if revision.number != (period.revision if period else 0):
