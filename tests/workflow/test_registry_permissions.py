@@ -114,4 +114,11 @@ def test_the_drafting_standard_is_not_in_the_registry_list(matrix):
     client = matrix.client_as("anonymous")
     html = client.get("/registry").get_data(as_text=True)
     assert matrix.world.own.registry_published_number in html
-    assert html.count('class="registry-hit"') == 2  # the two published ones, no draft
+    from sqlalchemy import func, select
+
+    from authoring.models import Standard
+    from extensions import db
+
+    numbered = db.session.scalar(select(func.count()).where(Standard.number.is_not(None)))
+    # every published one (other packages' matrix set-ups publish theirs too), and no draft
+    assert html.count('class="registry-hit"') == numbered >= 2
