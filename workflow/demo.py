@@ -10,13 +10,14 @@ event's note, and every other step goes through `workflow.operations.transition`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import select
 
 from accounts.database import utcnow
-from accounts.models import Organisation
+from accounts.models import Membership, Organisation, User
 from accounts.operations import find_user_by_email
 from authoring import operations as authoring
 from authoring.events import record
@@ -32,16 +33,40 @@ DRAFTER_EMAIL = "drafter@demo.test"
 TITLE_ZH = "跨境贸易电子发票要求"
 
 
-def load_demo(app: Flask) -> None:
-    """Publish the demo's second standard (the caller loaded the accounts and authoring demo, and commits)."""
+@dataclass(frozen=True)
+class DemoCast:
+    """The accounts demo's association, secretariat and drafter (with the drafter's membership), which
+    every workflow demo loader acts as."""
+
+    association: Organisation
+    secretariat: User
+    drafter: User
+    membership: Membership | None
+
+
+def demo_cast(app: Flask, package: str) -> DemoCast | None:
+    """The demo's people, or None (with a warning naming `package`) when the accounts demo is missing."""
     association = db.session.scalar(select(Organisation).where(Organisation.code == ASSOCIATION_CODE))
     secretariat = find_user_by_email(SECRETARIAT_EMAIL)
     drafter = find_user_by_email(DRAFTER_EMAIL)
     if association is None or secretariat is None or drafter is None:
-        app.logger.warning("workflow demo skipped: the accounts demo data are missing")
+        app.logger.warning("%s demo skipped: the accounts demo data are missing", package)
+        return None
+    return DemoCast(association, secretariat, drafter, drafter.membership_in(association))
+
+
+def load_demo(app: Flask) -> None:
+    """Publish the demo's second standard (the caller loaded the accounts and authoring demo, and commits)."""
+    cast = demo_cast(app, "workflow")
+    if cast is None:
         return
+    association, secretariat, drafter, membership = (
+        cast.association,
+        cast.secretariat,
+        cast.drafter,
+        cast.membership,
+    )
     now = utcnow()
-    membership = drafter.membership_in(association)
     standard = authoring.create_standard(
         association,
         secretariat,

@@ -12,17 +12,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import select
 
 from accounts.database import utcnow
-from accounts.models import Organisation
-from accounts.operations import find_user_by_email
 from authoring import operations as authoring
 from authoring.examples import example_text
 from authoring.models import Stage
 from extensions import db
 from workflow import operations
 from workflow.ballots import operations as ballots
+from workflow.demo import demo_cast
 from workflow.transitions import local_today
 
 ASSOCIATION_CODE = "SZYL"
@@ -42,14 +40,16 @@ def demo_text() -> str:
 
 def load_demo(app: Flask) -> None:
     """Take the standard to review and open its review ballot (the caller commits)."""
-    association = db.session.scalar(select(Organisation).where(Organisation.code == ASSOCIATION_CODE))
-    secretariat = find_user_by_email(SECRETARIAT_EMAIL)
-    drafter = find_user_by_email(DRAFTER_EMAIL)
-    if association is None or secretariat is None or drafter is None:
-        app.logger.warning("ballots demo skipped: the accounts demo data are missing")
+    cast = demo_cast(app, "ballots")
+    if cast is None:
         return
+    association, secretariat, drafter, membership = (
+        cast.association,
+        cast.secretariat,
+        cast.drafter,
+        cast.membership,
+    )
     now = utcnow()
-    membership = drafter.membership_in(association)
     standard = authoring.create_standard(
         association,
         secretariat,

@@ -10,10 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import select
 
 from accounts.database import utcnow
-from accounts.models import Organisation
 from accounts.operations import find_user_by_email
 from authoring import operations as authoring
 from authoring.examples import example_text
@@ -21,6 +19,7 @@ from authoring.models import Stage
 from extensions import db
 from workflow import operations as stages
 from workflow.comments import operations
+from workflow.demo import demo_cast
 from workflow.transitions import local_today
 
 TITLE_ZH = "社区居家养老服务规范（征求意见）"
@@ -48,14 +47,16 @@ COMMENTS = (
 
 def load_demo(app: Flask) -> None:
     """Release the demo consultation and add its comments (the caller commits)."""
-    association = db.session.scalar(select(Organisation).where(Organisation.code == "SZYL"))
-    secretariat = find_user_by_email("secretariat@demo.test")
-    drafter = find_user_by_email("drafter@demo.test")
-    if association is None or secretariat is None or drafter is None:
-        app.logger.warning("comments demo skipped: the accounts demo data are missing")
+    cast = demo_cast(app, "comments")
+    if cast is None:
         return
+    association, secretariat, drafter, membership = (
+        cast.association,
+        cast.secretariat,
+        cast.drafter,
+        cast.membership,
+    )
     now = utcnow()
-    membership = drafter.membership_in(association)
     standard = authoring.create_standard(
         association,
         secretariat,
