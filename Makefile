@@ -25,9 +25,12 @@ FRONTEND_SOURCES := $(wildcard package.json package-lock.json frontend/*.js fron
 
 run: setup migrate demo serve
 
+#: pytest workers (pytest-xdist); each has its own PostgreSQL schema and SQLite files. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
+
 test: setup-dev system-packages
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # -- set-up ------------------------------------------------------------------------------------
 

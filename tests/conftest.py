@@ -250,7 +250,11 @@ def password() -> str:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app with its demo data on a free port of 127.0.0.1, real CSRF and throttling."""
+    """The app with its demo data on a free port of 127.0.0.1, real CSRF and throttling.
+
+    Exports and dossiers run in the server's own threads: no RQ worker runs beside it, so a REDIS_URL in
+    the environment (CI sets one) must not send its jobs to a queue nobody reads.
+    """
     from accounts.hooks import hooks
 
     database = tmp_path_factory.mktemp("live") / "live.sqlite3"
@@ -261,6 +265,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             DEMO=True,
             WTF_CSRF_ENABLED=True,
             DEMO_PASSWORD="demo",
+            EXPORT_RUNNER="thread",
         )
     )
     with application.app_context():

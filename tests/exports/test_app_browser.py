@@ -17,16 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "exports"
 
 
-@pytest.fixture
-def in_process_exports(live_server):
-    """The live server runs exports in its own threads, whatever REDIS_URL says (no worker runs here)."""
-    config = live_server.app.config
-    previous = config.get("EXPORT_RUNNER")
-    config["EXPORT_RUNNER"] = "thread"
-    yield
-    config["EXPORT_RUNNER"] = previous
-
-
 def demo_standard_id(live_server) -> int:
     with live_server.app.app_context():
         standard_id = db.session.scalar(
@@ -37,7 +27,7 @@ def demo_standard_id(live_server) -> int:
     return standard_id
 
 
-def test_drafter_exports_the_demo_standard_as_pdf(page, live_server, in_process_exports):
+def test_drafter_exports_the_demo_standard_as_pdf(page, live_server):
     page.goto(live_server.url + "/login")
     page.fill("input[name=email]", "drafter@demo.test")
     page.fill("input[name=password]", live_server.password)
