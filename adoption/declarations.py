@@ -14,9 +14,10 @@ from datetime import date
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from accounts.spreadsheets import csv_bytes
 from adoption.models import Declaration, DeclarationStatus
 from authoring.models import Standard
-from exports.dossier_sections import DossierContext, DossierPart, NoteBlock, csv_bytes
+from exports.dossier_sections import DossierContext, DossierPart, NoteBlock
 from extensions import db
 
 

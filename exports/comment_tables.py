@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from accounts.spreadsheets import keep_text
 from exports.reference_docx import reference_docx_path
 from workflow.comments.tables import IsoRow, SummaryRow, TableHeading
 
@@ -70,6 +71,7 @@ def _xlsx(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         sheet.append(list(row))
+        keep_text(sheet[sheet.max_row])
         for cell in sheet[sheet.max_row]:
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)

@@ -13,8 +13,6 @@ outside any database transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +20,7 @@ from datetime import datetime
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from accounts.spreadsheets import csv_bytes
 from authoring.models import Revision, Standard
 from extensions import db
 
@@ -74,13 +73,6 @@ def collect_parts(context: DossierContext, app: Flask | None = None) -> list[Dos
 
 
 # -- the providers of this branch -------------------------------------------------------------------
-
-
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def revision_history(context: DossierContext) -> DossierPart:

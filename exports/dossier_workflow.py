@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from accounts.permissions import OPERATOR
 from exports.comment_tables import summary_file
-from exports.dossier_sections import DossierContext, DossierPart, NoteBlock, csv_bytes
+from exports.dossier_sections import DossierContext, DossierPart, NoteBlock
 from extensions import db
-from workflow.ballots.models import Ballot, BallotVoter
+from workflow.ballots.models import Ballot
+from workflow.ballots.record import record_csv, record_file_name
 from workflow.comments.models import Comment, Moderation, Status
 from workflow.comments.tables import heading, summary_rows
 
@@ -33,12 +34,6 @@ KIND_WORDS = {
     "review": "技术审查表决",
     "approval": "批准表决",
     "withdrawal": "废止表决",
-}
-CHOICE_WORDS = {
-    "approve": "赞成",
-    "approve_with_comments": "赞成（附意见）",
-    "disapprove": "反对",
-    "abstain": "弃权",
 }
 
 
@@ -91,8 +86,8 @@ def ballots(context: DossierContext) -> DossierPart | None:
     blocks: list[NoteBlock] = []
     for ballot in closed:
         result = ballot.result_in("zh") or {}
-        name = f"ballot-record-{ballot.id}.csv"
-        files[name] = csv_bytes(_record_rows(ballot))
+        name = record_file_name(ballot)
+        files[name] = record_csv(ballot)
         checks = [("检查项", "分子", "分母", "阈值", "是否满足")]
         for check in result.get("checks", []):
             checks.append(
@@ -122,24 +117,3 @@ def ballots(context: DossierContext) -> DossierPart | None:
             )
         )
     return DossierPart(files=files, slot="ballots", blocks=tuple(blocks))
-
-
-def _record_rows(ballot: Ballot) -> list[list[str]]:
-    voters = db.session.scalars(
-        select(BallotVoter).where(BallotVoter.ballot_id == ballot.id).order_by(BallotVoter.id)
-    )
-    rows = [
-        ["表决人 Voter", "单位 Organisation", "权重 Weight", "表决 Choice", "理由 Reasons", "时间 Cast at"]
-    ]
-    for voter in voters:
-        rows.append(
-            [
-                voter.user.name if voter.user else "",
-                voter.organisation,
-                str(voter.weight),
-                CHOICE_WORDS.get(voter.choice or "", "未表决"),
-                voter.reasons,
-                voter.cast_at.isoformat() if voter.cast_at else "",
-            ]
-        )
-    return rows

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from accounts.database import write_lock
@@ -47,6 +48,37 @@ def association_rule(association: Organisation) -> VoteRule:
     """The association's default rule (its page picks it), cn-tc until it does."""
     name = association.ballot_rule or DEFAULT_PRESET
     return PRESETS.get(name, PRESETS[DEFAULT_PRESET])
+
+
+#: the rule's fields as forms name them
+RULE_FIELD_LABELS = {
+    "rule": _l("Vote rule"),
+    "quorum": _l("Quorum"),
+    "approval": _l("Approval fraction"),
+    "max_against": _l("Largest share against"),
+    "approval_basis": _l("Approval counted of"),
+    "against_basis": _l("Share against counted of"),
+    "approval_strict": _l("More than the approval fraction"),
+    "abstentions_count": _l("Abstentions are votes cast"),
+    "negative_needs_reasons": _l("A negative vote needs reasons"),
+    "exclude_drafters": _l("Drafters do not vote"),
+}
+
+
+def rule_error_message(error: RuleError) -> str:
+    """A `RuleError` in the reader's language, naming the field."""
+    field = str(RULE_FIELD_LABELS.get(error.field, error.field))
+    if error.problem == "preset":
+        return _("Choose one of the vote rules listed, or a custom rule.")
+    if error.problem == "fraction":
+        return _("%(field)s: give a fraction between 0 and 1, such as 2/3 or 0.75.", field=field)
+    if error.problem == "basis":
+        return _("%(field)s: choose one of the bases listed.", field=field)
+    if error.problem == "threshold":
+        return _("A rule needs an approval fraction or a largest share against, or both.")
+    if error.problem == "flag":
+        return _("%(field)s: true or false.", field=field)
+    return _("Give the vote rule as a preset's name or as its parameters.")
 
 
 def parse_close_time(value: Any) -> datetime | None:
@@ -96,9 +128,7 @@ def open_ballot(
         vote_rule = association_rule(standard.association) if rule in (None, "") else rule_from_json(rule)
     except RuleError as error:
         vote_rule = None
-        fields[error.field if error.field != "rule" else "rule"] = _(
-            "This vote rule cannot be used: %(why)s", why=str(error)
-        )
+        fields[error.field] = rule_error_message(error)
     closing = parse_close_time(closes_at)
     if closing is None:
         fields["closes_at"] = _("Give the close time as a date and time (YYYY-MM-DD HH:MM).")

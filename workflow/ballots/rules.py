@@ -93,11 +93,15 @@ DEFAULT_PRESET = "cn-tc"
 
 
 class RuleError(ValueError):
-    """A rule that cannot be used; the message names the field (English: the caller translates)."""
+    """A rule that cannot be used. The message names the field in English (the command line prints
+    it); `problem` says what is wrong in one word, so a page can say it in the reader's language:
+    "preset" (unknown name), "fraction" (not one, or outside 0..1), "basis", "flag" (not true or
+    false), "shape" (neither a name nor an object), "threshold" (nothing to check)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, problem: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.problem = problem
 
 
 def preset(name: str) -> VoteRule:
@@ -105,7 +109,7 @@ def preset(name: str) -> VoteRule:
     try:
         return PRESETS[name]
     except KeyError:
-        raise RuleError("rule", f"unknown preset {name!r}; one of {', '.join(PRESETS)}") from None
+        raise RuleError("rule", f"unknown preset {name!r}; one of {', '.join(PRESETS)}", "preset") from None
 
 
 def parse_fraction(field: str, value: Any, *, optional: bool = True) -> Fraction | None:
@@ -113,15 +117,15 @@ def parse_fraction(field: str, value: Any, *, optional: bool = True) -> Fraction
     if value is None or value == "":
         if optional:
             return None
-        raise RuleError(field, "a fraction is required")
+        raise RuleError(field, "a fraction is required", "fraction")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise RuleError(field, 'a fraction such as "2/3" is required')
+        raise RuleError(field, 'a fraction such as "2/3" is required', "fraction")
     try:
         fraction = Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise RuleError(field, f'{value!r} is not a fraction such as "2/3"') from None
+        raise RuleError(field, f'{value!r} is not a fraction such as "2/3"', "fraction") from None
     if not 0 <= fraction <= 1:
-        raise RuleError(field, "a fraction between 0 and 1 is required")
+        raise RuleError(field, "a fraction between 0 and 1 is required", "fraction")
     return fraction
 
 
@@ -130,7 +134,7 @@ def rule_from_json(value: Any) -> VoteRule:
     if isinstance(value, str):
         return preset(value)
     if not isinstance(value, Mapping):
-        raise RuleError("rule", "a preset's name or a rule object is required")
+        raise RuleError("rule", "a preset's name or a rule object is required", "shape")
     base = (
         preset(str(value.get("preset") or DEFAULT_PRESET))
         if value.get("preset") != "custom"
@@ -145,15 +149,15 @@ def rule_from_json(value: Any) -> VoteRule:
             try:
                 changes[name] = Basis(value[name])
             except ValueError:
-                raise RuleError(name, f"one of {', '.join(b.value for b in Basis)}") from None
+                raise RuleError(name, f"one of {', '.join(b.value for b in Basis)}", "basis") from None
     for name in ("approval_strict", "abstentions_count", "negative_needs_reasons", "exclude_drafters"):
         if name in value:
             if not isinstance(value[name], bool):
-                raise RuleError(name, "true or false")
+                raise RuleError(name, "true or false", "flag")
             changes[name] = value[name]
     rule = replace(base, **changes)
     if changes:
         rule = replace(rule, preset="custom") if rule != base else base
     if rule.approval is None and rule.max_against is None:
-        raise RuleError("approval", "a rule needs an approval fraction or a maximum against")
+        raise RuleError("approval", "a rule needs an approval fraction or a maximum against", "threshold")
     return rule

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,7 +30,8 @@ from workflow.ballots import operations
 from workflow.ballots.chart import bars
 from workflow.ballots.models import CHOICE_LABELS, KIND_LABELS, Ballot, BallotKind, BallotVoter, Choice
 from workflow.ballots.permissions import can_run_ballots, can_see_ballot, can_see_record, can_vote, voter_of
-from workflow.ballots.rules import PRESETS
+from workflow.ballots.record import record_csv, record_file_name, record_voters
+from workflow.ballots.rules import PRESETS, Basis
 from workflow.ballots.sqltime import utc_now_sql
 from workflow.transitions import reader_language
 
@@ -47,6 +48,30 @@ PRESET_LABELS = {
     "majority": _l("majority: half the electorate votes; for > against"),
     "consensus": _l("consensus: half the electorate votes; no vote against"),
 }
+
+
+#: a fraction's basis and its words on the custom rule's form
+BASIS_LABELS = {
+    Basis.FOR_AGAINST: _l("votes for and against"),
+    Basis.CAST: _l("all votes cast"),
+    Basis.ELECTORATE: _l("the whole electorate"),
+}
+#: the custom rule's yes/no fields (a checkbox each: absent is no)
+RULE_FLAGS = ("approval_strict", "abstentions_count", "negative_needs_reasons", "exclude_drafters")
+
+
+def rule_of_form(form: Any) -> Any:
+    """The rule the open form asks for: a preset's name (empty: the association's default), or with
+    "custom" the API's rule object made of the form's custom fields, every one of them given."""
+    name = form.get("rule", "")
+    if name != "custom":
+        return name or None
+    return {
+        "preset": "custom",
+        **{field: form.get(field, "").strip() or None for field in ("quorum", "approval", "max_against")},
+        **{field: form.get(field, "") for field in ("approval_basis", "against_basis")},
+        **{flag: flag in form for flag in RULE_FLAGS},
+    }
 
 
 def load_ballot(ballot_id: int) -> Ballot:
@@ -106,7 +131,8 @@ def standard_panels(page: StandardPage) -> Iterator[Panel]:
         kinds=kinds,
         kind_labels=KIND_LABELS,
         presets=PRESET_LABELS,
-        default_rule=operations.association_rule(standard.association).preset,
+        default_rule=operations.association_rule(standard.association),
+        bases=BASIS_LABELS,
     )
     yield Panel("actions", Markup(html))
 
@@ -135,7 +161,7 @@ def ballot_page(ballot_id: int) -> ResponseReturnValue:
     language = reader_language()
     voter = voter_of(ballot, current_user)
     result = ballot.result_in(language)
-    record = record_of(ballot) if can_see_record(current_user, ballot) else []
+    record = record_voters(ballot) if can_see_record(current_user, ballot) else []
     return render_template(
         "workflow/ballots/ballot.html",
         ballot=ballot,
@@ -156,13 +182,17 @@ def ballot_page(ballot_id: int) -> ResponseReturnValue:
     )
 
 
-def record_of(ballot: Ballot) -> list[BallotVoter]:
-    """Every voter of the electorate with their counted vote (none: did not vote), in the order the
-    electorate was fixed (the association's member list)."""
-    return list(
-        db.session.scalars(
-            select(BallotVoter).where(BallotVoter.ballot_id == ballot.id).order_by(BallotVoter.id)
-        )
+@bp.get("/ballots/<int:ballot_id>/record.csv")
+@login_required
+def record_download(ballot_id: int) -> ResponseReturnValue:
+    """The ballot record as CSV (UTF-8, Excel-ready), once the ballot has closed."""
+    ballot = settled(load_ballot(ballot_id))
+    if not can_see_record(current_user, ballot):
+        abort(404)
+    return Response(
+        record_csv(ballot),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={record_file_name(ballot)}"},
     )
 
 
@@ -179,7 +209,7 @@ def open_ballot(standard_id: int) -> ResponseReturnValue:
             standard,
             current_user,
             kind=form.get("kind", ""),
-            rule=form.get("rule") or None,
+            rule=rule_of_form(form),
             closes_at=form.get("closes_at", ""),
             electorate=emails or None,
             now=utcnow(),

@@ -89,6 +89,15 @@ ROUTES = [
         RUNNER,
         data=lambda w, s: {"reason": "提前"},
     ),
+    Route(
+        "record download", "GET", lambda w, s: f"/ballots/{s.closed_ballot.id}/record.csv", own_members(200)
+    ),
+    Route(
+        "record download before the close",
+        "GET",
+        lambda w, s: f"/ballots/{s.open_ballot.id}/record.csv",
+        own_members(404),
+    ),
     Route("vote rule page", "GET", lambda w, s: f"/orgs/{s.org.id}/ballot-rule", own_members(200)),
     Route(
         "set the vote rule",

@@ -3,7 +3,7 @@
 their thresholds, and the gate to approval opens.
 
 Playwright drives Debian's Chromium against the live demo server. Screenshots go to
-test-artifacts/browser/ (ballot-vote-form.png, ballot-result.png).
+test-artifacts/browser/ (ballot-custom-rule.png, ballot-vote-form.png, ballot-result.png).
 """
 
 from __future__ import annotations
@@ -66,6 +66,9 @@ def test_a_review_ballot_from_open_to_the_gate(live_server, page, browser_login,
     approve = page.locator("li[data-move=approve]")
     assert "尚未举行技术审查表决" in approve.inner_text() or "技术审查表决尚未通过" in approve.inner_text()
     opening = page.locator("form.ballot-open")
+    opening.locator("#custom-rule summary").click()
+    assert opening.locator("input[name=quorum]").input_value() == "3/4"  # the association's cn-tc
+    screenshot(page, "ballot-custom-rule")
     opening.locator("select[name=rule]").select_option("iso")
     closes = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     opening.locator("input[name=closes_at]").fill(closes)
