@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from accounts.models import ApiToken, User
 from accounts.operations import hash_token
@@ -79,7 +80,8 @@ def token_user(secret: str) -> tuple[ApiToken, User] | None:
     """The active token with this secret and its active user, or None (unknown, revoked, disabled)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    query = select(ApiToken).options(joinedload(ApiToken.user))  # one query: every request asks it
+    token = db.session.scalar(query.where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     return token, token.user
