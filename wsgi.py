@@ -42,6 +42,7 @@ BLUEPRINTS = (
     "exports.comment_views:bp",
     "adoption.views:bp",
     "adoption.review_views:bp",
+    "adoption.catalogue:bp",
     "imports.views:bp",
     "accounts.api:bp",
     "authoring.api:bp",

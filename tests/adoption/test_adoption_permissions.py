@@ -209,6 +209,13 @@ ROUTES = [
         data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"},
     ),
     Route(
+        "adopted catalogue",
+        "GET",
+        lambda w, s: "/registry/adopted",
+        {**{r: 200 for r in ROLES}, "anonymous": 200},
+        scoped=False,
+    ),
+    Route(
         "withdraw declaration",
         "POST",
         _decl("/withdraw"),
@@ -236,7 +243,7 @@ def test_every_adoption_route_is_in_the_matrix(app):
     rules = {
         (method, rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in {"adoption", "review"}
+        if rule.endpoint.split(".")[0] in {"adoption", "review", "catalogue"}
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert len(rules) == len(ROUTES), sorted(rules)

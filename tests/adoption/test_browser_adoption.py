@@ -86,3 +86,8 @@ def test_dossier_review_and_adoption(live_server, page, browser_login, screensho
     hit = page.locator(".registry-hit", has_text=number)
     assert hit.locator(".status-adopted").count() == 1
     screenshot(page, "registry-adopted")
+
+    page.get_by_role("link", name="采信目录").click()
+    row = page.locator("table.catalogue tr", has_text=number)
+    assert "深市监标〔2026〕12号" in row.inner_text()
+    screenshot(page, "adopted-catalogue")
