@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from accounts.limit_storage import SWEPT_MEMORY_URI
 from accounts.refusals import Refused
 from extensions import babel, csrf, db, init_compression, limiter, login_manager, migrate
 
@@ -249,7 +250,7 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = not relaxed
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # in-memory limits are per worker process: production runs with Redis (PITFALLS.md)
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or SWEPT_MEMORY_URI
 
 
 def _instance_secret_key(app: Flask) -> str:

@@ -54,7 +54,7 @@ def in_process_cast(report: Callable[[str, float, float, float], None]) -> None:
                 "SECRET_KEY": "bench",
                 "BASE_URL": "http://bench.test",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'ballots.sqlite3'}",
-                "RATELIMIT_STORAGE_URI": "memory://",
+                "RATELIMIT_STORAGE_URI": "memory-swept://",
                 "API_LIMIT": "100000 per minute",
             }
         )

@@ -35,7 +35,7 @@ def make_test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "https://standards.example.org",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "memory-swept://",
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -62,7 +62,7 @@ def test_redis_url_becomes_the_limiter_storage(production_env, monkeypatch):
 def test_without_redis_the_limiter_keeps_counts_in_memory(production_env, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.delenv("REDIS_URL", raising=False)
-    assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "memory-swept://"
 
 
 def test_settings_are_read_once_at_start_up_not_from_the_environment_later(production_env, monkeypatch):
