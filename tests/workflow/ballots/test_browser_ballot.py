@@ -68,7 +68,7 @@ def test_a_review_ballot_from_open_to_the_gate(live_server, page, browser_login,
     opening = page.locator("form.ballot-open")
     opening.locator("#custom-rule summary").click()
     assert opening.locator("input[name=quorum]").input_value() == "3/4"  # the association's cn-tc
-    screenshot(page, "ballot-custom-rule")
+    opening.screenshot(path=str(screenshot(page, "ballot-custom-rule")))  # the form itself, readable
     opening.locator("select[name=rule]").select_option("iso")
     closes = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     opening.locator("input[name=closes_at]").fill(closes)
