@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from authoring.document import DEFAULT_MAX_BYTES, DocumentTooLarge, parse, with_derived_ids
+from authoring.document import DEFAULT_MAX_BYTES, DocumentTooLarge, parse, with_derived_ids_parsed
 from authoring.document.lint import lint
 from imports.docx_file import DocxRejected, read_docx
 from imports.mapping import Unmapped, map_document
@@ -43,9 +43,9 @@ def import_docx(data: bytes, filename: str) -> Imported:
         raise too_large
     try:
         # one parse to find the labels (the ids it derives are the ones written in below: the links
-        # change no heading), one to write the ids, one to lint the result
-        text = with_derived_ids(link_references(mapped.text, parse(mapped.text)))
-        findings = lint(parse(text))
+        # change no heading), one to write the ids whose tree lint then reads (writing ids moves no line)
+        text, document = with_derived_ids_parsed(link_references(mapped.text, parse(mapped.text)))
+        findings = lint(document)
     except DocumentTooLarge as error:
         raise too_large from error
     return Imported(text, mapped.unmapped, findings, mapped.figures)
