@@ -14,7 +14,7 @@ _TEMPLATE = r"""
 #let song = ("Noto Serif CJK SC",)
 #let hei = ("Noto Sans CJK SC",)
 @meta@
-#set document(title: meta.at("title", default: ""))
+#set document(title: meta.at("title", default: "").replace("\n", " "))
 #set page(paper: "a4", margin: (top: @page-margin-top@, bottom: @page-margin-bottom@,
   left: @page-margin-left@, right: @page-margin-right@))
 #set text(font: song, size: @body-size@, lang: meta.at("lang", default: "zh"), cjk-latin-spacing: none)

@@ -111,6 +111,13 @@ def test_the_pdf_title_breaks_between_its_elements_and_leaves_no_character_alone
     assert all(len(line) > 1 for line in title_lines), title_lines
 
 
+def test_the_pdf_keeps_the_title_on_one_line_in_its_metadata(long_pdf):
+    needs("pdfinfo")
+    info = subprocess.run(["pdfinfo", str(long_pdf)], capture_output=True, text=True, check=True).stdout
+    (title,) = [line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Title:")]
+    assert title == LONG_ZH
+
+
 def _document(data: bytes) -> etree._Element:
     return etree.fromstring(docx_part(data, "word/document.xml").encode())
 
