@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from imports.docx_file import squeeze
-from imports.inlines import escape, plain
+from imports.inlines import Node, escape, plain
 from imports.mapping.figures import FigureMapping
 from imports.mapping.front_matter import FrontMatterMapping
 from imports.mapping.items import Item, Mapped, display_math, images_in, inline_of, line_start, strip_inlines
@@ -59,6 +59,11 @@ class Mapper(TableMapping, FigureMapping, TermMapping, FrontMatterMapping):
         if self.phase == "cover":
             if item.kind == "Header":
                 self.phase = "body"
+            elif item.kind == "Table":
+                self.cover.read_table(_cell_texts(item.block), item.position)
+                return index + 1
+            elif style == "Standard Title":  # the title over the body, after a 目次 with no foreword
+                return index + 1
             else:
                 self.cover.read(text, style, item.position)
                 return index + 1
@@ -274,3 +279,15 @@ class Mapper(TableMapping, FigureMapping, TermMapping, FrontMatterMapping):
             lines.append(f"{marker} {text}")
         if lines:
             self._emit("\n".join(lines))
+
+
+def _cell_texts(table: Node) -> list[str]:
+    """The paragraphs of a table's body cells, row by row, the empty ones left out."""
+    texts = [
+        plain(inline_of(block)).strip()
+        for body in table["c"][4]
+        for row in body[3]
+        for cell in row[1]
+        for block in cell[4]
+    ]
+    return [text for text in texts if text]
