@@ -80,6 +80,12 @@ class Cover:
             self.association = re.sub(r"[\s\u3000]+", " ", body).strip()
         elif _NOTICE.search(line) or style == "Cover Notice":
             return  # the patent notice of a draft is generated
+        elif style in ("Cover Title", "Cover English Title"):
+            # an English document's cover leads with its English title: the script says which it is
+            if _CJK.search(line):
+                self.title_zh = self.title_zh or line
+            else:
+                self.title_en = self.title_en or line
         elif style == "Cover English Title" or (not _CJK.search(line) and self.title_zh is not None):
             self.title_en = self.title_en or line
         elif style == "Cover Title" or (_CJK.search(line) and self.title_zh is None):

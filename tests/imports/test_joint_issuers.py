@@ -1,6 +1,6 @@
 """A cover with two issuing bodies (issue 14) comes back from Word as the two bodies; a draft's cover
 placeholders (bare ICS and CCS, XXXX-XX-XX dates) and the title over the body of a standard without a
-foreword are not taken for cover lines."""
+foreword are not taken for cover lines; an English cover, led by its English title, keeps both titles apart."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ def test_two_issuing_bodies_survive_a_word_round_trip() -> None:
     assert meta.title_zh == "电动自行车集中充电设施 安全技术要求"
     assert meta.title_en == "Centralized charging facilities for electric bicycles - Safety requirements"
     assert imported.unmapped == []
+
+
+def test_an_english_cover_led_by_its_english_title_keeps_both_titles_apart() -> None:
+    from authoring.examples import example_text
+
+    imported = import_docx(export_document(example_text("en-sample"), "docx").data, "en.docx")
+    meta = parse(imported.text).meta
+    assert meta.title_en == "Requirements for electronic invoices in cross-border trade"
+    assert meta.title_zh == "跨境贸易电子发票要求"
