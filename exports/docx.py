@@ -59,7 +59,7 @@ def docx_ast(doc: Document, ctx: Context) -> dict:
     for section in front:
         blocks.extend(builder.section(section))
     blocks.append(raw(section_break(page_format="upperRoman", start=1, headers=True)))
-    title = lines["title"] if doc.language != "en" else (lines["title_en"] or lines["title"])
+    title = lines["title"]  # the English title first in an English document (cover_lines)
     blocks.extend(styled(ctx, "Standard Title", [pa.para(pa.text(title))]))
     for section in rest:
         blocks.extend(builder.section(section))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from authoring.document.tree import Document, Section, SectionKind
 from exports.ooxml import el, mm_twips, section_properties, sub, to_xml, w, xml_text
-from exports.styles import PAGE
+from exports.styles import PAGE, style
 from exports.words import cover_lines
 
 #: relationship ids of the header/footer parts docx.py adds after pandoc has run
@@ -59,33 +59,124 @@ def _kind_paragraph(text: str, *, spaced: bool):
     return p
 
 
+#: the cover's sizes (points) as its styles set them, for the estimate of how tall the titles run
+_TITLE_SIZE, _EN_SIZE = style("Cover Title").size or 26, style("Cover English Title").size or 14
+#: what the one-line titles of an ordinary cover leave between the draft notice and the dates
+_GAP = 165
+
+
+def _title_lines(text: str, size: float, *, chinese: bool) -> int:
+    """How many lines a title prints at `size` across the text width: a Chinese character is one em,
+    a Latin one about half (an estimate, on the safe side, since Word measures nothing for us)."""
+    width = PAGE.text_width_mm * 72 / 25.4
+    per_line = max(1, int(width // (size if chinese else size * 0.5)))
+    return sum(-(-len(element) // per_line) for element in (text.split() if chinese else [text]) if element)
+
+
+def _title_paragraph(style_id: str, text: str, *, elements: bool, size: float | None, before=None):
+    """A title whose elements (the parts between its spaces) each start a line, at `size` if given."""
+    p = paragraph(style_id, before=before)
+    for index, part in enumerate(text.split() if elements else [text]):
+        run = sub(p, "r")
+        if size is not None:
+            rpr = sub(run, "rPr")
+            sub(rpr, "sz", val=round(size * 2))
+            sub(rpr, "szCs", val=round(size * 2))
+        if index:
+            sub(run, "br")
+        t = sub(run, "t")
+        t.text = xml_text(part)
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def _cover_titles(lines: dict[str, str], chinese: bool) -> tuple[list[str], float]:
+    """The title paragraphs and the gap they leave: a long title shrinks (26, 22, 18, 16 pt) until
+    the cover keeps to its one page, and the gap below it closes by the lines it gained."""
+    for scale in (1.0, 0.85, 0.7, 0.6):
+        size, en_size = _TITLE_SIZE * scale, _EN_SIZE * min(1.0, scale + 0.15)
+        extra = (_title_lines(lines["title"], size, chinese=chinese) - 1) * size * 1.8 - (
+            _TITLE_SIZE - size
+        ) * 1.8
+        if lines["title_en"]:
+            extra += (_title_lines(lines["title_en"], en_size, chinese=not chinese) - 1) * en_size * 1.7
+        if extra <= _GAP - 40 or scale == 0.6:
+            break
+    shrunk = scale < 1.0
+    out = [
+        to_xml(
+            _title_paragraph(
+                "CoverTitle", lines["title"], elements=chinese, size=size if shrunk else None, before=110
+            )
+        )
+    ]
+    if lines["title_en"]:
+        out.append(
+            to_xml(
+                _title_paragraph(
+                    "CoverEnglishTitle",
+                    lines["title_en"],
+                    elements=not chinese,
+                    size=en_size if shrunk else None,
+                )
+            )
+        )
+    return out, max(6.0, _GAP - max(0.0, extra))
+
+
+def _issuers(lines: dict[str, str], chinese: bool) -> str:
+    """One body on a line with 发布 after it; two bodies one under the other, 发布 beside the pair
+    (GB/T 1.1—2020, 8.1): a borderless two-column table, centred, with the word set in the middle."""
+    bodies = lines["issuers"].split("\n")
+    if not chinese or len(bodies) < 2:
+        return to_xml(paragraph("CoverPublisher", lines["publisher"]))
+    table = el("tbl")
+    tpr = sub(table, "tblPr")
+    sub(tpr, "jc", val="center")
+    sub(tpr, "tblBorders")
+    sub(tpr, "tblLayout", val="autofit")
+    grid = sub(table, "tblGrid")
+    sub(grid, "gridCol", w=mm_twips(64))
+    sub(grid, "gridCol", w=mm_twips(16))
+    row = sub(table, "tr")
+    names = sub(row, "tc")
+    names_pr = sub(names, "tcPr")
+    sub(names_pr, "tcW", w=mm_twips(64), type="dxa")
+    sub(names_pr, "vAlign", val="center")
+    for body in bodies:
+        names.append(paragraph("CoverPublisher", body))
+    word = sub(row, "tc")
+    word_pr = sub(word, "tcPr")
+    sub(word_pr, "tcW", w=mm_twips(16), type="dxa")
+    sub(word_pr, "vAlign", val="center")
+    word.append(paragraph("CoverPublisher", lines["issued"]))
+    return to_xml(table)
+
+
 def cover_blocks(doc: Document) -> list[str]:
-    """The cover page as OOXML paragraphs (GB/T 1.1 layout for a group standard)."""
+    """The cover page as OOXML paragraphs (GB/T 1.1 layout for a group standard), kept to one page."""
     lines = cover_lines(doc.meta)
+    chinese = doc.language != "en"
     width = mm_twips(PAGE.text_width_mm)
     out = [
         to_xml(paragraph("CoverCode", lines["ics"])),
         to_xml(paragraph("CoverCode", lines["ccs"])),
-        to_xml(_kind_paragraph(lines["kind"], spaced=doc.language != "en")),
+        to_xml(_kind_paragraph(lines["kind"], spaced=chinese)),
         to_xml(paragraph("CoverNumber", lines["number"], rule=None if lines["replaces"] else "bottom")),
     ]
     if lines["replaces"]:
         out.append(to_xml(paragraph("CoverReplaces", lines["replaces"], rule="bottom")))
-    out.append(to_xml(paragraph("CoverTitle", lines["title"], before=110)))
-    if lines["title_en"]:
-        out.append(to_xml(paragraph("CoverEnglishTitle", lines["title_en"])))
+    titles, title_gap = _cover_titles(lines, chinese)
+    out.extend(titles)
     if lines["draft"]:
-        out.append(
-            to_xml(
-                paragraph("CoverDraft", f"（{lines['draft']}）" if doc.language != "en" else lines["draft"])
-            )
-        )
+        out.append(to_xml(paragraph("CoverDraft", f"（{lines['draft']}）" if chinese else lines["draft"])))
         out.append(to_xml(paragraph("CoverNotice", lines["notice"])))
     gap = (
-        165
+        title_gap
         - (60 if lines["draft"] else 0)
         - (0 if lines["title_en"] else 30)
         + (0 if lines["replaces"] else 14)
+        - (40 if "\n" in lines["issuers"] and chinese else 0)
     )
     out.append(
         to_xml(
@@ -94,11 +185,11 @@ def cover_blocks(doc: Document) -> list[str]:
                 f"{lines['published']}\t{lines['implemented']}",
                 rule="bottom",
                 tabs=[("right", width)],
-                before=gap,
+                before=max(6.0, gap),
             )
         )
     )
-    out.append(to_xml(paragraph("CoverPublisher", lines["publisher"])))
+    out.append(_issuers(lines, chinese))
     return out
 
 

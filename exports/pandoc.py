@@ -39,13 +39,16 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(args: list[str], *, stdin: bytes | None, cwd: Path, timeout: float = TIME_LIMIT) -> bytes:
-    """Run pandoc with `args` in `cwd` and return its standard output.
+def run_pandoc(
+    args: list[str], *, stdin: bytes | None, cwd: Path, timeout: float = TIME_LIMIT, rts: tuple[str, ...] = ()
+) -> bytes:
+    """Run pandoc with `args` in `cwd` and return its standard output; `rts` adds runtime options
+    (the Word import's larger allocation area) inside the heap cap.
 
     Always sandboxed and capped; never through a shell. Raises ExportError with pandoc's message on
     failure, so the user sees why, not a traceback.
     """
-    command = [pandoc_path(), "+RTS", f"-M{HEAP_LIMIT}", "-RTS", "--sandbox", *args]
+    command = [pandoc_path(), "+RTS", f"-M{HEAP_LIMIT}", *rts, "-RTS", "--sandbox", *args]
     try:
         completed = subprocess.run(
             command, input=stdin, cwd=cwd, capture_output=True, timeout=timeout, check=False

@@ -75,7 +75,7 @@ def typst_ast(doc: Document, ctx: Context) -> dict:
         blocks.extend(builder.section(section))
     blocks.append(pa.raw_block("typst", BODY_START))
     lines = cover_lines(doc.meta)
-    title = lines["title"] if doc.language != "en" else (lines["title_en"] or lines["title"])
+    title = lines["title"]  # the English title first in an English document (cover_lines)
     blocks.extend(styled(ctx, "Standard Title", [pa.para(pa.text(title))]))
     for section in (s for s in doc.sections if s.kind not in _FRONT):
         blocks.extend(builder.section(section))
@@ -124,8 +124,16 @@ def cover_texts(doc: Document) -> dict[str, str]:
     if lines["draft"] and doc.language != "en":
         lines["draft"] = f"（{lines['draft']}）"
     lines["lang"] = "en" if doc.language == "en" else "zh"
+    chinese_key = "title" if doc.language != "en" else "title_en"
+    lines[chinese_key] = title_lines(lines[chinese_key])
     lines["missing"] = "图片缺失：" if doc.language != "en" else "Figure missing: "
     return lines
+
+
+def title_lines(title: str) -> str:
+    """A Chinese title one element a line: its spaces part GB/T 1.1's introductory, main and
+    complementary elements (the template keeps each element's last two characters together)."""
+    return "\n".join(title.split())
 
 
 def render_pdf(doc: Document, ctx: Context, *, font_paths: list[str] | None = None) -> bytes:

@@ -14,7 +14,7 @@ _TEMPLATE = r"""
 #let song = ("Noto Serif CJK SC",)
 #let hei = ("Noto Sans CJK SC",)
 @meta@
-#set document(title: meta.at("title", default: ""))
+#set document(title: meta.at("title", default: "").replace("\n", " "))
 #set page(paper: "a4", margin: (top: @page-margin-top@, bottom: @page-margin-bottom@,
   left: @page-margin-left@, right: @page-margin-right@))
 #set text(font: song, size: @body-size@, lang: meta.at("lang", default: "zh"), cjk-latin-spacing: none)
@@ -84,12 +84,21 @@ _TEMPLATE = r"""
   align(if calc.odd(n) { right } else { left }, text(size: @small-size@, counter(page).display()))
 }
 
-#page(header: none, footer: none, numbering: none, {
-  set par(first-line-indent: 0pt, justify: false)
+// The cover's upper part at one scale: a long title shrinks (sizes, then the gap above it) until the
+// whole cover fits its page. Each element of the title (GB/T 1.1, 6.2.1: the texts between its spaces)
+// starts a line of its own.
+// a title element whose last two characters cannot part: no line ends with one character alone
+#let std-unorphaned(element) = {
+  let parts = element.clusters()
+  if parts.len() > 2 and meta.lang == "zh" {
+    parts.slice(0, -2).join() + box(parts.slice(-2).join())
+  } else { element }
+}
+#let std-cover-top(scale, gap) = {
   text(font: hei, meta.ics)
   linebreak()
   text(font: hei, meta.ccs)
-  v(50pt)
+  v(50pt * gap)
   align(center, text(font: hei, size: @cover-kind-size@, tracking: if meta.lang == "zh" { 12pt } else { 0pt },
     meta.kind))
   v(10pt)
@@ -97,24 +106,58 @@ _TEMPLATE = r"""
   if meta.replaces != "" { align(right, text(size: @body-size@, meta.replaces)) }
   v(-6pt)
   line(length: 100%, stroke: 0.75pt)
-  v(100pt)
-  align(center, text(font: hei, size: @cover-title-size@, meta.title))
-  v(12pt)
-  if meta.title-en != "" { align(center, text(size: @cover-en-size@, meta.title-en)) }
+  v(100pt * gap)
+  for element in meta.title.split("\n") {
+    align(center, block(above: 0.6em, below: 0.6em, text(font: hei, size: @cover-title-size@ * scale,
+      std-unorphaned(element))))
+  }
+  v(12pt * gap)
+  if meta.title-en != "" {
+    for element in meta.title-en.split("\n") {
+      align(center, block(above: 0.5em, below: 0.5em, text(size: @cover-en-size@ * scale,
+        std-unorphaned(element))))
+    }
+  }
   if meta.draft != "" {
-    v(18pt)
+    v(18pt * gap)
     align(center, text(size: 14pt, meta.draft))
     v(6pt)
     align(center, text(size: @small-size@, meta.notice))
   }
-  v(1fr)
+}
+#let std-issuers = {
+  let bodies = meta.issuers.split("\n")
+  if meta.lang == "zh" and bodies.len() > 1 {
+    // two bodies one under the other, 发布 beside them, centred on the pair (GB/T 1.1, 8.1)
+    align(center, grid(columns: 2, column-gutter: 1em, align: (center + horizon, left + horizon),
+      stack(spacing: 0.6em, ..bodies.map(b => text(font: hei, size: 16pt, b))),
+      text(font: hei, size: 16pt, meta.issued)))
+  } else {
+    align(center, text(font: hei, size: 16pt, meta.publisher))
+  }
+}
+#let std-cover-bottom = {
   grid(columns: (1fr, 1fr), align(left, text(font: hei, size: 14pt, meta.published)),
     align(right, text(font: hei, size: 14pt, meta.implemented)))
   v(-4pt)
   line(length: 100%, stroke: 0.75pt)
   v(6pt)
-  align(center, text(font: hei, size: 16pt, meta.publisher))
-})
+  std-issuers
+}
+
+#page(header: none, footer: none, numbering: none, layout(size => {
+  set par(first-line-indent: 0pt, justify: false, leading: 0.5em)
+  let bottom = measure(block(width: size.width, std-cover-bottom)).height
+  let fits(choice) = measure(block(width: size.width, std-cover-top(..choice))).height + bottom + 24pt <= size.height
+  let choices = ((1, 1), (1, 0.6), (0.85, 0.5), (0.75, 0.4), (0.65, 0.3), (0.55, 0.2), (0.45, 0.1))
+  let choice = choices.find(fits)
+  if choice == none { choice = choices.last() }
+  block(height: size.height, width: size.width, {
+    std-cover-top(..choice)
+    v(1fr)
+    std-cover-bottom
+  })
+}))
 
 #set page(header: std-header, footer: std-footer, numbering: "I")
 #counter(page).update(1)

@@ -57,19 +57,24 @@ def cover_lines(meta: FrontMatter) -> dict[str, str]:
         if zh
         else f"{w['implemented']} {date_text(meta.implement_date)}"
     )
-    association = meta.association or ""
+    issuers = meta.issuers or ([meta.association] if meta.association else [])
+    association = "、".join(issuers) if zh else " and ".join(issuers)
     return {
         "ics": f"ICS {meta.ics}" if meta.ics else "ICS",
         "ccs": f"CCS {meta.ccs}" if meta.ccs else "CCS",
         "kind": cover_kind(meta.number, meta.language),
         "number": meta.number or "T/XXXX XXXXX—XXXX",
         "replaces": f"{w['replaces']} {'、'.join(meta.replaces)}" if meta.replaces else "",
-        "title": meta.title_zh or "",
-        "title_en": meta.title_en or "",
+        # an English document's cover leads with its English title; a Chinese title, if any, follows
+        "title": (meta.title_zh or "") if zh else (meta.title_en or meta.title_zh or ""),
+        "title_en": (meta.title_en or "") if zh else (meta.title_zh or "" if meta.title_en else ""),
         "draft": meta.draft or "",
         "notice": w["notice"] if meta.draft else "",
         "published": published,
         "implemented": implemented,
         "publisher": f"{association}　{w['publisher']}" if zh else f"{w['publisher']} {association}",
+        # one or two bodies, one under the other, with 发布 beside them (GB/T 1.1—2020, 8.1)
+        "issuers": "\n".join(issuers),
+        "issued": w["publisher"],
         "contents": w["contents"],
     }

@@ -7,13 +7,15 @@ time and heap limits, and the Markdown it makes is capped like any text a drafte
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from authoring.document import DEFAULT_MAX_BYTES, DocumentTooLarge, parse, with_derived_ids
-from authoring.document.lint import lint
+from authoring.document import DEFAULT_MAX_BYTES, DocumentTooLarge, parse, with_derived_ids_parsed
 from imports.docx_file import DocxRejected, read_docx
-from imports.mapping import Unmapped, map_document
-from imports.references import link_references
+
+if TYPE_CHECKING:
+    from imports.mapping import Unmapped
 
 
 @dataclass
@@ -32,7 +34,15 @@ class Imported:
 
 def import_docx(data: bytes, filename: str) -> Imported:
     """`data`, a Word file, as Standard Markdown; `DocxRejected` when it cannot be read."""
-    content = read_docx(data, filename)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        # pandoc reads the file in its own process while this one loads what comes after it (mapping,
+        # references, lint: a twentieth of a command-line import that would otherwise wait its turn)
+        reading = reader.submit(read_docx, data, filename)
+        from authoring.document.lint import lint
+        from imports.mapping import map_document
+        from imports.references import link_references
+
+        content = reading.result()
     mapped = map_document(content)
     too_large = DocxRejected(
         f"文件 {filename} 转换后的文本超过 {DEFAULT_MAX_BYTES // 1000} KB，无法导入。",
@@ -43,9 +53,9 @@ def import_docx(data: bytes, filename: str) -> Imported:
         raise too_large
     try:
         # one parse to find the labels (the ids it derives are the ones written in below: the links
-        # change no heading), one to write the ids, one to lint the result
-        text = with_derived_ids(link_references(mapped.text, parse(mapped.text)))
-        findings = lint(parse(text))
+        # change no heading), one to write the ids whose tree lint then reads (writing ids moves no line)
+        text, document = with_derived_ids_parsed(link_references(mapped.text, parse(mapped.text)))
+        findings = lint(document)
     except DocumentTooLarge as error:
         raise too_large from error
     return Imported(text, mapped.unmapped, findings, mapped.figures)

@@ -23,6 +23,7 @@ _KIND = re.compile(
     r"(Group|National|Enterprise|Local|Sector) Standard|Standard of the .*)$",
     re.IGNORECASE,
 )
+_PLACEHOLDER_DATE = re.compile(r"X{4}-X{2}-X{2}")
 _NOTICE = re.compile(r"(专利|patent)", re.IGNORECASE)
 _ISSUED_BY = re.compile(r"^(?:Issued by\s+(.+)|(.+?)\s*发\s*布)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -44,7 +45,8 @@ class Cover:
     title_en: str | None = None
     ics: str | None = None
     ccs: str | None = None
-    association: str | None = None
+    #: the issuing body, or the two printed one under the other beside 发布
+    association: str | list[str] | None = None
     publish_date: str | None = None
     implement_date: str | None = None
     draft: str | None = None
@@ -55,6 +57,8 @@ class Cover:
         line = re.sub(r"\s+", " ", text).strip()
         if not line:
             return
+        if line in ("ICS", "CCS"):
+            return  # the codes not given yet: the cover prints the bare label
         if match := _ICS.match(line):
             self.ics = match.group(1).strip()
         elif match := _CCS.match(line):
@@ -67,6 +71,8 @@ class Cover:
             self.draft = match.group(1)
         elif _KIND.match(line) or style == "Cover Kind":
             return  # the label follows from the number; it is generated
+        elif re.search(r"发布|实施|Issued|Implemented", line) and _PLACEHOLDER_DATE.search(line):
+            return  # a draft without dates: the cover's placeholder is generated
         elif _DATE.search(line) and re.search(r"发布|实施|Issued|Implemented", line):
             self._dates(line)
         elif (match := _ISSUED_BY.match(line)) or style == "Cover Publisher":
@@ -74,6 +80,12 @@ class Cover:
             self.association = re.sub(r"[\s\u3000]+", " ", body).strip()
         elif _NOTICE.search(line) or style == "Cover Notice":
             return  # the patent notice of a draft is generated
+        elif style in ("Cover Title", "Cover English Title"):
+            # an English document's cover leads with its English title: the script says which it is
+            if _CJK.search(line):
+                self.title_zh = self.title_zh or line
+            else:
+                self.title_en = self.title_en or line
         elif style == "Cover English Title" or (not _CJK.search(line) and self.title_zh is not None):
             self.title_en = self.title_en or line
         elif style == "Cover Title" or (_CJK.search(line) and self.title_zh is None):
@@ -82,6 +94,15 @@ class Cover:
             self.title_en = line
         else:
             self.unread.append((position, line))
+
+    def read_table(self, texts: list[str], position: int) -> None:
+        """A table on the cover: two issuing bodies beside one 发布 (GB/T 1.1—2020, 8.1, as our export
+        lays them out), else each of its paragraphs as a cover line."""
+        if len(texts) == 3 and re.fullmatch(r"发\s*布", texts[-1]):
+            self.association = [re.sub(r"[\s\u3000]+", " ", body).strip() for body in texts[:2]]
+            return
+        for text in texts:
+            self.read(text, "", position)
 
     def _dates(self, line: str) -> None:
         for match in _DATE.finditer(line):

@@ -30,6 +30,10 @@ MAX_UNPACKED_BYTES = 120 * 1024 * 1024
 MAX_DOCUMENT_XML_BYTES = 40 * 1024 * 1024
 #: seconds pandoc may take to read one Word file
 READ_TIME_LIMIT = 60
+#: a 128 MB allocation area: the docx reader allocates fast and the default 4 MB nursery is collected
+#: over and over (measured on the 140 KB bench file: 0.62–0.70 s against 0.80 s at 64 MB and 1.0 s at
+#: the default); it counts inside the heap cap, which leaves the reader 384 MB of live data
+READER_RTS = ("-A128m",)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -153,6 +157,7 @@ def read_docx(data: bytes, filename: str) -> DocxContent:
                 stdin=None,
                 cwd=Path(folder),
                 timeout=READ_TIME_LIMIT,
+                rts=READER_RTS,
             )
         except ExportError as error:
             raise DocxRejected(

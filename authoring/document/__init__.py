@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import DocumentTooComplex, DocumentTooLarge
 from .ids import DerivedId
-from .parser import DEFAULT_MAX_BYTES, derived_ids, parse, with_derived_ids
+from .parser import DEFAULT_MAX_BYTES, derived_ids, parse, with_derived_ids, with_derived_ids_parsed
 from .tree import (
     Adoption,
     Block,
@@ -34,4 +34,5 @@ __all__ = [
     "derived_ids",
     "parse",
     "with_derived_ids",
+    "with_derived_ids_parsed",
 ]

@@ -136,20 +136,7 @@ class _Validator:
     def run(self) -> None:
         meta = self.meta
         self.read_title()
-        meta.association = self.text("association")
-        if meta.association is None and "association" not in self.raw:
-            self.problems.append(
-                Problem(
-                    "META-MISSING",
-                    2,
-                    "缺少发布单位（association）。",
-                    "The publishing association (`association`) is missing.",
-                )
-            )
-        elif meta.association is None:
-            self.problem(
-                "META-MISSING", "association", "发布单位（association）为空。", "`association` is empty."
-            )
+        self.read_issuers()
         meta.proposer = self.text("proposer")
         meta.responsible = self.text("responsible")
         meta.ics = self.text("ics")
@@ -161,6 +148,32 @@ class _Validator:
         self.read_numbers()
         self.read_adoption()
         self.read_dates()
+
+    def read_issuers(self) -> None:
+        """`association`: the issuing body, or two of them side by side as on joint GB/T covers."""
+        value = self.raw.get("association")
+        if value is None:
+            zh, en = (
+                ("缺少发布单位（association）。", "The publishing association (`association`) is missing.")
+                if "association" not in self.raw
+                else ("发布单位（association）为空。", "`association` is empty.")
+            )
+            self.problem("META-MISSING", "association", zh, en)
+            return
+        names = value if isinstance(value, list) else [value]
+        if not all(isinstance(name, str) for name in names) or len(names) > 2:
+            self.problem(
+                "META-MISSING", "association",
+                "发布单位（association）应为一个名称，或一至两个名称的列表。",
+                "`association` must be a name, or a list of one or two names.",
+            )  # fmt: skip
+            return
+        self.meta.issuers = [name.strip() for name in names if name.strip()]
+        self.meta.association = "、".join(self.meta.issuers) or None
+        if self.meta.association is None:
+            self.problem(
+                "META-MISSING", "association", "发布单位（association）为空。", "`association` is empty."
+            )
 
     def read_title(self) -> None:
         title = self.raw.get("title")

@@ -37,6 +37,14 @@ def with_derived_ids(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return write_ids(text, _parse(text, max_bytes)[1])
 
 
+def with_derived_ids_parsed(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, Document]:
+    """`with_derived_ids(text)` and the document it parses to, from one parse: writing an id adds
+    attributes to a heading's own line, so every line, id and label of the tree stays what it is
+    (lint of either reads the same; the Word import lints its result without parsing it again)."""
+    document, derived = _parse(text, max_bytes)
+    return write_ids(text, derived), document
+
+
 def _parse(text: str, max_bytes: int) -> tuple[Document, list[DerivedId]]:
     try:
         size = len(text.encode("utf-8"))

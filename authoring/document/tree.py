@@ -164,7 +164,10 @@ class FrontMatter:
     ics: str | None = None
     ccs: str | None = None
     adoption: Adoption | None = None
+    #: the issuing bodies joined with 、 (one text for the diff, STS and the lint)
     association: str | None = None
+    #: the one or two issuing bodies the cover prints, one under the other (GB/T 1.1, 8.1)
+    issuers: list[str] = field(default_factory=list)
     proposer: str | None = None
     responsible: str | None = None
     drafting_units: list[str] = field(default_factory=list)

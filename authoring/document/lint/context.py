@@ -74,6 +74,7 @@ class LintContext:
     #: section or block id → the top-level element it belongs to
     top_of_id: dict[str, Section] = field(default_factory=dict)
     chapters: list[Section] = field(default_factory=list)
+    _citations: object = field(default=None, repr=False)
 
     @classmethod
     def of(cls, doc: Document) -> LintContext:
@@ -100,6 +101,15 @@ class LintContext:
         self.refs.extend((ref, section, top) for ref in block.refs)
         for nested in (*block.items, *block.children):
             self._visit_block(nested, section, top, aside)
+
+    @property
+    def citations(self):  # -> citations.Citations (imported here: citations imports this module)
+        """The citations written in the text, read once for the rules that count or check them."""
+        if self._citations is None:
+            from .citations import read_citations
+
+            self._citations = read_citations(self)
+        return self._citations
 
     def text_blocks(self) -> Iterator[PlacedBlock]:
         """Blocks that hold their own text (a list's items rather than the list), in source order."""

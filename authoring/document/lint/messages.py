@@ -122,6 +122,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         'The cross reference points to "#{id}", which no element has: check the spelling or give '
         "the target the id {{#{id}}}.",
     ),
+    "REF-UNRESOLVED/text": (
+        "正文提及的“{label}”在本文件中不存在：请核对编号，或改用交叉引用 [](#…)；如指其他文件，请在前面写出该文件的编号。",
+        'The text cites "{label}", which this document does not have: check the number or use a cross '
+        "reference [](#…); if it belongs to another document, put that document's number before it.",
+    ),
     # terms
     "TERM-DEFINITION": (
         "术语{number}“{title}”没有定义：术语标题下的第一段应为定义。",

@@ -54,7 +54,9 @@ def _missing(ctx: LintContext) -> Iterator[Finding]:
     meta = ctx.doc.meta
     if not (meta.title_zh or "").strip() and not (meta.language == "en" and (meta.title_en or "").strip()):
         yield finding("META-MISSING", _line(ctx, "title.zh", "title"), None, "title")
-    if not (meta.association or "").strip():
+    written = meta.raw.get("association")
+    # a list or mapping that is not one or two names: the parser's problem says how it is wrong
+    if not (meta.association or "").strip() and (written is None or isinstance(written, str)):
         yield finding("META-MISSING", _line(ctx, "association"), None, "association")
 
 

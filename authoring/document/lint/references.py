@@ -1,8 +1,9 @@
 """ID-DUPLICATE, REF-UNRESOLVED, ANNEX-UNCITED, TABLE-UNCITED, NORMREF-UNCITED: ids and citations.
 
 Cross references are links to ids (`[](#tbl-staff)`), so an id must be unique and exist. Annexes and
-tables must be referred to from the text (GB/T 1.1—2020, 8.x, 9.x), which here means linked, with or
-without link text. A normative reference must be cited where provisions are (chapters 4 on, annexes,
+tables must be referred to from the text (GB/T 1.1—2020, 8.x, 9.x): linked, with or without link
+text, or named in plain text ("见表C.1", "按附录E"; lint/citations.py), a range citing all between
+its ends. A plain-text citation of a number the document lacks is unresolved like a broken link. A normative reference must be cited where provisions are (chapters 4 on, annexes,
 a term's source); the foreword and chapter 2 itself don't count.
 """
 
@@ -99,14 +100,19 @@ def check_refs(ctx: LintContext) -> Iterator[Finding]:
             for ref in inner.refs:
                 if ref.target not in labels:
                     yield finding("REF-UNRESOLVED", ref.line, None, id=ref.target)
+    for unresolved in ctx.citations.unresolved:  # "见表5" where the document has no table 5
+        yield finding("REF-UNRESOLVED", unresolved.line, unresolved.clause, "text", label=unresolved.label)
 
 
 def check_annexes_cited(ctx: LintContext) -> Iterator[Finding]:
-    """An annex counts as cited when the text outside it links to it or to anything in it."""
+    """An annex counts as cited when the text outside it links to it or to anything in it, or
+    names it or anything in it ("按附录E", "见表E.2")."""
+    citing = [(ref.target, top) for ref, _section, top in ctx.refs]
+    citing.extend(ctx.citations.cited)
     cited = {
-        id(ctx.top_of_id[ref.target])
-        for ref, _section, top in ctx.refs
-        if ref.target in ctx.top_of_id and ctx.top_of_id[ref.target] is not top
+        id(ctx.top_of_id[target])
+        for target, top in citing
+        if target in ctx.top_of_id and ctx.top_of_id[target] is not top
     }
     for annex in ctx.doc.annexes():
         if id(annex) not in cited:
@@ -122,6 +128,7 @@ def check_annexes_cited(ctx: LintContext) -> Iterator[Finding]:
 
 def check_tables_cited(ctx: LintContext) -> Iterator[Finding]:
     targets = {ref.target for ref, _section, _top in ctx.refs}
+    targets.update(target for target, _top in ctx.citations.cited)  # "见表C.1", 表C.1～表C.4
     for placed in ctx.blocks:
         table = placed.block
         if table.kind is not BlockKind.TABLE:

@@ -94,3 +94,21 @@ def test_a_byte_order_mark_before_the_cover_is_not_text(example_text):
     with_bom = parse("\ufeff" + text)
     assert with_bom.problems == [] and with_bom.meta == parse(text).meta
     assert [s.line for s in with_bom.walk()] == [s.line for s in parse(text).walk()]
+
+
+def test_one_or_two_issuing_bodies_are_accepted():
+    one = parse("---\ntitle: {zh: 标题}\nassociation: 协会\n---\n")
+    two = parse("---\ntitle: {zh: 标题}\nassociation: [国家市场监督管理总局, 国家标准化管理委员会]\n---\n")
+    assert one.meta.issuers == ["协会"] and one.problems == []
+    assert two.meta.issuers == ["国家市场监督管理总局", "国家标准化管理委员会"] and two.problems == []
+    assert two.meta.association == "国家市场监督管理总局、国家标准化管理委员会"
+
+
+def test_three_issuing_bodies_or_a_mapping_are_a_lint_finding_at_the_key():
+    from authoring.document.lint import lint
+
+    for value in ("[甲, 乙, 丙]", "{name: 甲}", "[甲, [乙]]"):
+        doc = parse(f"---\ntitle: {{zh: 标题}}\nassociation: {value}\n---\n\n# 范围\n\n本文件。\n")
+        found = [f for f in lint(doc) if f.rule == "META-MISSING"]
+        assert [f.line for f in found] == [3], value
+        assert "one or two" in found[0].message("en"), value

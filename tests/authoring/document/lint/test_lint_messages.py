@@ -102,7 +102,7 @@ def test_stdforge_lint_prints_english_messages_with_lang_en(tmp_path, capsys) ->
 
 
 def test_a_parser_problem_keeps_its_own_text() -> None:
-    text = planted(case("minimal-zh.md"), "association: 深圳市养老服务业协会", "association: [甲, 乙]")
+    text = planted(case("minimal-zh.md"), "association: 深圳市养老服务业协会", "association: [甲, 乙, 丙]")
     (found,) = [f for f in findings(text) if f.rule == "META-MISSING"]
     assert found.line == 4
     assert found.message("zh") and found.message("en") != found.message("zh")
