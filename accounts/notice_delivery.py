@@ -4,8 +4,9 @@ Where the job runs follows the exports' configuration (NOTICE_RUNNER overrides i
 - "thread" (default without Redis): one thread of the web process;
 - "rq" (default when REDIS_URL is set): the exports queue, run by `flask --app wsgi worker`;
 - "sync": at once, in the committing thread but in an application context (and so a database
-  session and connection) of its own (tests, scripts; the default when TESTING).
-`flask --app wsgi notices deliver` runs the job from cron too, which also retries failed sends.
+  session and connection) of its own (tests, scripts; the default when TESTING);
+- "cron": not at all after the commit; `flask --app wsgi notices deliver` sends what waits.
+`flask --app wsgi notices deliver` runs the job from cron in any case, and retries failed sends.
 
 SMTP goes through the standard library (`smtplib`, `email.message.EmailMessage`): plain-text mail to
 one relay needs nothing more, and a new dependency (Flask-Mailman) would add a second configuration
@@ -64,6 +65,8 @@ def dispatch(app: Flask) -> None:
     runner = runner_name(app)
     if runner == "sync":
         _deliver_logged(app)
+    elif runner == "cron":
+        return
     elif runner == "rq":
         try:
             from redis import Redis
