@@ -173,3 +173,12 @@ def test_nobody_chooses_another_persons_notices(app, make_user):
     owner, other = make_user(), make_user()
     with pytest.raises(Refused):
         notices.set_preferences(other, owner, [])
+
+
+def test_in_the_web_process_a_thread_delivers_after_the_commit(app, make_user):
+    app.config["NOTICE_RUNNER"] = "thread"  # production's default without Redis
+    [notice] = _write([make_user()])
+    app.extensions["notice_executor"].shutdown(wait=True)  # the thread the commit started has finished
+    db.session.rollback()
+    delivered = db.session.get(Notice, notice.id)
+    assert delivered.delivery == "outbox" and delivered.sent_at is not None
