@@ -15,7 +15,8 @@ administrator reads at /admin/outbox, marked delivered there.
 
 The job is safe to run twice at once: it claims rows with an UPDATE … WHERE the row is unclaimed (or
 its claim is stale) under the write lock, in a transaction of its own, and sends only the rows that
-carry its own claim token. A failed send keeps its error and is tried again once its claim is stale.
+carry its own claim token. A failed send keeps its error and is tried again once its claim is stale,
+up to MAX_ATTEMPTS times.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: a claim older than this belongs to a job that died (or a failed send to try again)
 CLAIM_SECONDS = 600
+#: a notice whose send failed this many times stays failed in the outbox (a bad address, a refusing relay)
+MAX_ATTEMPTS = 5
 #: notices one run claims; the next run takes the rest
 BATCH = 200
 #: seconds an SMTP connection may wait for the server
@@ -129,7 +132,7 @@ def _claim(now: datetime) -> list[int]:
     """Mark up to BATCH unsent notices with a fresh claim token, in one committed write."""
     token = secrets.token_hex(16)
     stale = now - timedelta(seconds=CLAIM_SECONDS)
-    waiting = or_(Notice.claimed_at.is_(None), Notice.claimed_at < stale)
+    waiting = or_(Notice.claimed_at.is_(None), Notice.claimed_at < stale) & (Notice.attempts < MAX_ATTEMPTS)
     begin_immediate(db.session)
     ids = list(
         db.session.scalars(

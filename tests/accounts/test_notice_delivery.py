@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 
@@ -182,3 +183,17 @@ def test_in_the_web_process_a_thread_delivers_after_the_commit(app, make_user):
     db.session.rollback()
     delivered = db.session.get(Notice, notice.id)
     assert delivered.delivery == "outbox" and delivered.sent_at is not None
+
+
+def test_a_failed_send_is_tried_again_once_its_claim_is_stale(app, make_user, mailbox, smtp_server):
+    controller, _box = smtp_server
+    app.config["MAIL_PORT"] = _free_port()  # the relay is down at the commit
+    [notice] = _write([make_user("late@example.org")])
+    assert mailbox.received == []
+    app.config["MAIL_PORT"] = controller.port  # back up
+    assert deliver_pending(app) == 0  # the failed claim is still fresh: not at once
+    assert deliver_pending(app, now=utcnow() + timedelta(minutes=11)) == 1
+    assert [r[0] for r in mailbox.received] == [["late@example.org"]]
+    db.session.rollback()
+    sent = db.session.get(Notice, notice.id)
+    assert sent.delivery == "smtp" and sent.error == "" and sent.attempts == 2
