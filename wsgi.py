@@ -117,6 +117,7 @@ API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = (
     "accounts.models",
+    "accounts.notices",
     "authoring.models",
     "authoring.events",
     "workflow.models",
@@ -193,6 +194,15 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         EXPORT_STALE_SECONDS=_env_int("EXPORT_STALE_SECONDS"),
         EXPORT_QUEUE=env.get("EXPORT_QUEUE") or None,
         EXPORT_FONT_PATHS=env.get("EXPORT_FONT_PATHS") or None,
+        # e-mail notices (accounts.notice_delivery): SMTP when MAIL_SERVER is set, else the outbox page
+        MAIL_SERVER=env.get("MAIL_SERVER") or None,
+        MAIL_PORT=_env_int("MAIL_PORT") or 25,
+        MAIL_USE_TLS=_env_flag("MAIL_USE_TLS"),
+        MAIL_USE_SSL=_env_flag("MAIL_USE_SSL"),
+        MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
+        MAIL_FROM=env.get("MAIL_FROM") or None,
+        NOTICE_RUNNER=env.get("NOTICE_RUNNER") or None,
         LOGIN_LIMIT=env.get("LOGIN_LIMIT", "5 per minute"),
         LOGIN_LIMIT_PER_ADDRESS=env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
         # every API call counts, per token (or client address without one), across the API

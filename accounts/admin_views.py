@@ -1,4 +1,5 @@
-"""The platform administrator's pages for organisations: list them, create one, rename, set a code.
+"""The platform administrator's pages: organisations (list, create, rename, set a code) and the
+outbox of e-mail notices.
 
 Only the administrator opens them (403 for anyone else; an organisation the user may not see is a
 404, as everywhere). The verbs are in accounts.operations, which the create-org command calls too.
@@ -6,7 +7,7 @@ Only the administrator opens them (403 for anyone else; an organisation the user
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from accounts import operations
 from accounts.forms import NewOrgForm, OrgCodeForm, RenameOrgForm
 from accounts.models import Organisation, OrgKind
+from accounts.notices import Notice
 from accounts.permissions import load_org_to_administer, require_org_administrator
 from accounts.refusals import Refused
 from accounts.views import acting_user
@@ -107,3 +109,22 @@ def set_code(org_id: int) -> ResponseReturnValue:
             flash(_("The code of %(name)s is now %(code)s.", name=org.name, code=org.code), "success")
             return redirect(url_for(".org_page", org_id=org.id))
     return _org_page(org, RenameOrgForm(formdata=None, obj=org), form, status=400)
+
+
+#: notices per page of the outbox
+OUTBOX_PAGE_SIZE = 50
+
+
+@bp.get("/admin/outbox")
+@login_required
+def outbox() -> ResponseReturnValue:
+    """Every notice, newest first, with its recipient and whether it was sent, delivered to this
+    outbox (no MAIL_SERVER configured) or failed: where the administrator reads what was written."""
+    require_org_administrator(current_user)
+    page = db.paginate(
+        select(Notice).options(selectinload(Notice.user)).order_by(Notice.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=OUTBOX_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("accounts/admin_outbox.html", page=page)

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from accounts import operations, tokens
@@ -222,3 +223,18 @@ def import_members_command(file: str, org_reference: str, dry_run: bool) -> None
 
 
 flask_commands.append(import_members_command)
+
+
+notices_group = AppGroup("notices", help="E-mail notices: deliver what waits (for cron).")
+
+
+@notices_group.command("deliver")
+def deliver_notices_command() -> None:
+    """Send the notices that wait (SMTP when MAIL_SERVER is set, else the outbox), failed ones again."""
+    from accounts.notice_delivery import deliver_pending
+
+    delivered = deliver_pending(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"Delivered {delivered} notice(s).")
+
+
+flask_commands.append(notices_group)

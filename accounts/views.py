@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import operations, tokens
+from accounts import notices, operations, tokens
 from accounts.database import utcnow
 from accounts.dates import show_datetime
 from accounts.forms import (
@@ -132,7 +132,11 @@ def desk() -> ResponseReturnValue:
     else:
         orgs = [m.org for m in user.memberships]
     return render_template(
-        "accounts/desk.html", orgs=orgs, waiting=desk_items(user), memberships=user.memberships
+        "accounts/desk.html",
+        orgs=orgs,
+        waiting=desk_items(user),
+        memberships=user.memberships,
+        recent_notices=notices.recent_notices(user),
     )
 
 
@@ -174,6 +178,8 @@ def _account_page(
         form=form,
         tokens=tokens.tokens_of(acting_user()),
         issued=issued,
+        notice_categories=notices.CATEGORIES,
+        notices_enabled=notices.enabled_categories(acting_user()),
     )
     response = make_response(page, status)
     if issued is not None:
@@ -195,6 +201,18 @@ def create_token() -> ResponseReturnValue:
         return _account_page(form, status=422)
     db.session.commit()
     return _account_page(TokenForm(formdata=None), issued=issued)
+
+
+@bp.post("/account/notices")
+@login_required
+def set_notice_preferences() -> ResponseReturnValue:
+    """The categories of e-mail notice the user keeps (a checkbox each; the unchecked are turned off)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    notices.set_preferences(acting_user(), acting_user(), request.form.getlist("category"))
+    db.session.commit()
+    flash(_("Your notice settings are saved."), "success")
+    return redirect(url_for(".account") + "#notices")
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

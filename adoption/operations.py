@@ -17,7 +17,7 @@ from accounts.credit_code import credit_code_problem, normalise_credit_code
 from accounts.database import write_lock
 from accounts.models import Organisation, OrgKind, User
 from accounts.refusals import Refused
-from adoption import permissions
+from adoption import notices, permissions
 from adoption.models import (
     VERDICT_STATUS,
     ChecklistEntry,
@@ -109,6 +109,7 @@ def submit(
         note=f"{agency.name} · SHA-256 {sha256[:16]}…",
     )
     db.session.flush()
+    notices.dossier_submitted(submission, now=now)
     return submission
 
 
@@ -143,6 +144,7 @@ def post_message(
     if from_agency:
         _start_review(submission, actor, now)
         record(standard, actor, "adoption_question", now=now, note=body[:500])
+        notices.reviewer_question(submission, body, now=now)
     else:
         record(standard, actor, "adoption_answer", now=now, note=body[:500])
         if sha256 and sha256 != submission.dossier_sha256:
@@ -262,6 +264,7 @@ def decide(
         to_stage=standard.stage if before != standard.stage else None,
         note=note[:2000],
     )
+    notices.decision(submission, now=now)
     db.session.flush()
     return submission
 

@@ -58,6 +58,17 @@ def _member_import_path(world, side):
 ROUTES = [
     Route("desk", "GET", lambda w, s: "/", everyone(200), scoped=False),
     Route("password page", "GET", lambda w, s: "/account/password", everyone(200), scoped=False),
+    # e-mail notices: everyone chooses their own categories; the outbox is the administrator's
+    Route("account page", "GET", lambda w, s: "/account", everyone(200), scoped=False),
+    Route(
+        "notice settings",
+        "POST",
+        lambda w, s: "/account/notices",
+        everyone(302),
+        data=lambda w, s: {"category": ["ballot_result"]},
+        scoped=False,
+    ),
+    Route("outbox", "GET", lambda w, s: "/admin/outbox", _admin_only(200), scoped=False),
     Route("organisation page", "GET", lambda w, s: f"/orgs/{s.org.id}", own_members(200)),
     Route(
         "members page",

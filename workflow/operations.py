@@ -35,7 +35,7 @@ from authoring.events import StandardEvent, record
 from authoring.models import Revision, Stage, Standard
 from authoring.revision_changes import RevisionDraft, draft_revision
 from extensions import db
-from workflow import registry_index, rules
+from workflow import notices, registry_index, rules
 from workflow.cover import with_cover
 from workflow.models import Audience, CommentPeriod, current_period
 from workflow.permissions import can_move_stages
@@ -218,6 +218,7 @@ def _apply(
                 audience=audience.label,
             ),
         )
+        notices.consultation_opened(standard, closes_at, now=now)
     elif move.source == Stage.CONSULTATION and move.target == Stage.DISPOSITION:
         _close_period(standard, actor, now=now, reason=note)
     elif move.name == "revise":

@@ -29,6 +29,7 @@ from accounts.refusals import Refused
 from authoring.events import record
 from authoring.models import Stage, Standard
 from extensions import db
+from workflow import notices
 from workflow.ballots.models import Ballot, BallotKind, BallotVoter, Choice, VoteCast
 from workflow.ballots.permissions import can_run_ballots
 from workflow.ballots.rules import DEFAULT_PRESET, PRESETS, RuleError, VoteRule, rule_from_json
@@ -189,6 +190,7 @@ def open_ballot(
         note=f"{ballot_kind.label} · {vote_rule.preset} · {show_datetime(closing)}",
     )
     db.session.flush()
+    notices.ballot_opened(ballot, [m.user for m in members], now=now)
     return ballot
 
 
@@ -368,3 +370,4 @@ def _close(ballot: Ballot, actor: Actor, *, at: datetime, reason: str) -> None:
     note = f"{ballot.kind_enum.label}: {verdict}" + (f" · {reason}" if reason else "")
     record(ballot.standard, actor, "ballot_closed", now=at, revision=ballot.revision, note=note)
     db.session.flush()
+    notices.ballot_result(ballot, now=at)

@@ -24,6 +24,7 @@ from accounts.refusals import Refused
 from authoring.events import record
 from authoring.models import Revision, Standard
 from extensions import db
+from workflow import notices
 from workflow.comments import anchoring
 from workflow.comments.models import (
     AnchorState,
@@ -435,6 +436,7 @@ def dispose(
         revision=applied_in_revision,
         note=f"{Decision(decision).label}: {_note(comment)}",
     )
+    notices.comment_disposed(comment, now=now)
     db.session.flush()
     return comment
 

@@ -46,7 +46,7 @@ def _standard_in_review(server) -> int:
 def _vote(page, server, browser_login, email, choice, reasons=""):
     page.context.clear_cookies()
     browser_login(page, email)
-    item = page.locator("a", has_text="养老服务表决测试规范")
+    item = page.locator("#waiting a", has_text="养老服务表决测试规范")  # not the notice listed below it
     assert "尚未投票" in item.inner_text() or "您的投票" in item.inner_text()
     item.click()
     form = page.locator("form.ballot-cast")
