@@ -1,0 +1,186 @@
+"""Grid tables with merged cells: read exactly as pandoc reads them, shown merged, never a crash."""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from authoring.document import parse
+from authoring.document.blockrules import block_parser
+from authoring.document.render import render_html
+from authoring.document.tree import BlockKind
+from exports.pandoc import run_pandoc
+
+#: a header, a cell across two columns, cells down two rows, a first column whose border starts with `|`
+SPANS = """\
++------+------+-----+
+| 项目 | 要求 | 备注|
++======+======+=====+
+| 人员配置    | b   |
++------+------+     +
+| c    | d    |     |
++------+      +-----+
+| e    |      | f   |
++------+------+-----+
+"""
+
+IRREGULAR = """\
++-------------+
+| 总标题      |
++------+------+
+| 左侧 | 上   |
+| 两行 +------+
+|      | 下   |
++------+--+---+
+| 宽      | 窄|
++---------+---+
+"""
+
+CONTINUED_TEXT = """\
++------------+-------+
+| 多行单元格 | x     |
+| 接着写     |       |
++------------+-------+
+| GB/T 1.1   | y     |
+| text       |       |
++------------+-------+
+"""
+
+#: a corner that only one border has: both rows span the two narrow columns it makes
+ONE_CORNER = "+---+---+\n| a | b |\n+-+-+---+\n| c | d |\n+---+---+\n"
+
+GRIDS = {"spans": SPANS, "irregular": IRREGULAR, "continued text": CONTINUED_TEXT, "one corner": ONE_CORNER}
+
+
+def _our_cells(text: str) -> list[list[tuple[str, int, int]]]:
+    """Each row's cells as (text, rowspan, colspan), header rows first, from our block rule."""
+    rows: list[list[tuple[str, int, int]]] = []
+    spans = (1, 1)
+    for token in block_parser().parse(text):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            spans = (int(token.attrGet("rowspan") or 1), int(token.attrGet("colspan") or 1))
+        elif token.type == "inline" and rows:
+            rows[-1].append((token.content, *spans))
+    return rows
+
+
+def _stringify(blocks: list) -> str:
+    words: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Str":
+                words.append(node["c"])
+            elif node.get("t") in ("Space", "SoftBreak"):
+                words.append(" ")
+            else:
+                walk(node.get("c"))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "".join(words)
+
+
+def _pandoc_cells(text: str, tmp_path: Path) -> list[list[tuple[str, int, int]]]:
+    """The same rows as pandoc's own reader sees them; a line break between two CJK characters is no
+    space (east_asian_line_breaks), as our reader joins a cell's lines."""
+    ast = json.loads(
+        run_pandoc(["-f", "markdown+east_asian_line_breaks", "-t", "json"], stdin=text.encode(), cwd=tmp_path)
+    )
+    table = next(block for block in ast["blocks"] if block["t"] == "Table")
+    head_rows = table["c"][3][1]
+    body_rows = [row for body in table["c"][4] for row in body[2] + body[3]]
+    return [[(_stringify(cell[4]), cell[2], cell[3]) for cell in row[1]] for row in head_rows + body_rows]
+
+
+@pytest.mark.parametrize("name", GRIDS)
+def test_merged_cells_are_read_as_pandoc_reads_them(name, tmp_path):
+    ours = _our_cells(GRIDS[name])
+    assert ours == _pandoc_cells(GRIDS[name], tmp_path)
+    assert any(rowspan > 1 or colspan > 1 for row in ours for _, rowspan, colspan in row) or name == (
+        "continued text"
+    )
+
+
+def test_the_header_row_stays_a_header_above_merged_cells():
+    tokens = block_parser().parse(SPANS)
+    header = [t.type for t in tokens[: [t.type for t in tokens].index("thead_close")]]
+    assert header.count("th_open") == 3 and "td_open" not in header
+
+
+def test_merged_cells_show_merged_in_the_page(doc_of):
+    html = render_html(doc_of("# 范围\n\n" + SPANS + "\nTable: 配置 {#tbl-a}\n"))
+    assert '<td colspan="2">人员配置</td>' in html
+    assert '<td rowspan="2">b</td>' in html and '<td rowspan="2">d</td>' in html
+    assert "------" not in html
+
+
+def test_a_merged_table_is_one_table_block_with_its_caption(doc_of):
+    doc = doc_of("# 范围\n\n" + SPANS + "\nTable: 配置 {#tbl-a}\n")
+    table = doc.sections[0].blocks[0]
+    assert (table.kind, table.id, table.label) == (BlockKind.TABLE, "tbl-a", "表1")
+
+
+MALFORMED = [
+    "+---+---+\n| a | b |\n+---+---+\n| c | d |\n+---+----+\n",  # bottom border longer
+    "+---+---+\n| a | b  |\n+---+---+\n",  # a row wider than the border
+    "+---+---+\n| a | b |\n+---+---+\n| c | d |\n",  # no bottom border
+    "+---+---+\n| a   b |\n+---+   +\n| c |   |\n+---+---+\n",  # a cell that is no rectangle
+    "+---+---+\n| 字 | b |\n+---+---+\n",  # a wide character counted as one column
+    "+---+---+\n+---+---+\n",  # no row at all
+]
+
+
+@pytest.mark.parametrize("text", MALFORMED)
+def test_a_malformed_grid_is_kept_as_text(text, doc_of):
+    doc = doc_of("# 范围\n\n" + text)
+    blocks = doc.sections[0].blocks
+    assert blocks and all(block.kind is not BlockKind.TABLE for block in blocks)
+    assert "+---+" in render_html(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    position=st.integers(min_value=0, max_value=len(SPANS) - 1),
+    replacement=st.sampled_from([" ", "-", "+", "|", "=", "字", "\n", ""]),
+)
+def test_any_one_character_changed_in_a_grid_still_parses(position, replacement):
+    text = SPANS[:position] + replacement + SPANS[position + 1 :]
+    render_html(parse("# 范围\n\n" + text))
+
+
+def _cpu(text: str) -> float:
+    gc.collect()
+    start = time.process_time()
+    render_html(parse(text))
+    return time.process_time() - start
+
+
+FLOODS = {
+    "rows without a bottom border": lambda n: "# x\n\n" + "+--+\n| a|\n" * n + "x\n",
+    "rows down one merged cell": lambda n: (
+        "# x\n\n+--+--+\n" + "| a|  |\n+--+  +\n" * n + "| a|  |\n+--+--+\n"
+    ),
+    "columns across one merged cell": lambda n: (
+        "# x\n\n+" + "--+" * n + "\n|" + "   " * n + "|\n+" + "--+" * n + "\n"
+    ),
+    "misaligned borders": lambda n: "# x\n\n" + "+--+\n+---+\n| a|\n" * n,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FLOODS)
+def test_a_flood_of_grid_rows_or_columns_parses_in_linear_time(name):
+    small = min(_cpu(FLOODS[name](2_000)) for _ in range(2))
+    large = _cpu(FLOODS[name](8_000))
+    assert large < 0.25 or large < 12 * max(small, 0.25 / 4), f"{name}: {small:.2f}s, then {large:.2f}s"
