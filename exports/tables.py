@@ -17,8 +17,9 @@ from exports.styles import PAGE, SMALL
 _ALIGN = {"left": "AlignLeft", "center": "AlignCenter", "right": "AlignRight"}
 #: the text width in half-em units of the table's small type (9 pt): about 100 on A4
 PAGE_UNITS = int(PAGE.text_width_mm / 25.4 * 72 / (SMALL / 2))
-#: what a column's padding and rules cost, in the same units (4 pt inset each side)
-CELL_PADDING = 2
+#: what a column's padding and rules cost, in the same units (the PDF's 4 pt inset each side; Word's
+#: default cell margins, 0.19 cm each side, are wider)
+CELL_PADDING = 3
 #: no column narrower than this (two CJK characters), so a short column never reads one per line
 MIN_UNITS = 4
 #: a word longer than this wraps inside its cell (the PDF breaks it anywhere, Word at its border)
