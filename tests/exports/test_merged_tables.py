@@ -188,3 +188,19 @@ def test_a_narrow_column_gets_room_for_two_characters_when_others_want_the_whole
     widths = column_widths([60, 60, 60, 4], [2, 2, 24, 4])
     assert widths[3] * PAGE_UNITS >= MIN_UNITS + 1 and abs(sum(widths) - 1) < 1e-9
     assert widths[2] * PAGE_UNITS >= 24  # the column with a 24-character word can hold it
+
+
+def test_merged_cells_stay_merged_in_the_sts_xml():
+    from lxml import etree
+
+    root = etree.fromstring(export_document(_document(("tbl-a", "配置", SPANS)), "sts").data)
+    table = root.find(".//table-wrap[@id='tbl-a']/table")
+    assert [th.text for th in table.findall("thead/tr/th")] == ["项目", "要求", "备注"]
+    rows = [
+        [(td.text, td.get("rowspan"), td.get("colspan")) for td in tr] for tr in table.findall("tbody/tr")
+    ]
+    assert rows == [
+        [("人员配置", None, "2"), ("b", "2", None)],
+        [("c", None, None), ("d", "2", None)],
+        [("e", None, None), ("f", None, None)],
+    ]
