@@ -18,6 +18,7 @@ FULL_BORDER = re.compile(r"\+(?:[-=:]+\+)+")
 #: a border between rows has a rule from `+` to `+` somewhere; a spanning cell leaves a gap in it
 #: (`+------+      +`, `|      +------+`), where its text may go on
 _SEGMENT = re.compile(r"\+[-=:]+\+")
+_HEADER_RULE = re.compile(r"\+[=:]*=[=:]*\+")
 _RULE = frozenset("-=:")
 _EDGE = frozenset("+-=:")
 _WALL = frozenset("|+")
@@ -118,12 +119,12 @@ def _read(table: _Lines) -> Grid | None:
     walls = [_walls(table, first, last, bounds) for first, last in bands]
     if walls and not all(w[0] and w[-1] for w in walls):
         return None
-    header_rows = 0
-    for k, line in enumerate(borders[1:-1], start=1):
-        if "=" in lines[line]:
-            if not all(closed[k]):
-                return None  # a cell across the header's border
-            header_rows = k
+    # the first `+===+` ends the header (a later one, pandoc's table foot, leaves the rows in the body)
+    header_rows = next(
+        (k for k, line in enumerate(borders[1:-1], start=1) if _HEADER_RULE.search(lines[line])), 0
+    )
+    if header_rows and not all(closed[header_rows]):
+        return None  # a cell across the header's border
     rows = _cells(table, bounds, borders, bands, closed, walls)
     if rows is None:
         return None
