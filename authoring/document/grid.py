@@ -77,13 +77,12 @@ class _Lines:
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
-        self.index_of = []
+        self.index_of: list[list[int]] = []
         for line in lines:
             index_of, width = _columns_of(line)
             self.index_of.append(index_of)
             if width != len(self.index_of[0]):
                 raise ValueError("a line of another width")
-        self.width = len(self.index_of[0])
 
     def char(self, line: int, column: int) -> str:
         index = self.index_of[line][column]
@@ -125,7 +124,7 @@ def _read(table: _Lines) -> Grid | None:
     )
     if header_rows and not all(closed[header_rows]):
         return None  # a cell across the header's border
-    rows = _cells(table, bounds, borders, bands, closed, walls)
+    rows = _cells(table, bounds, bands, closed, walls)
     if rows is None:
         return None
     return Grid(rows, bands, header_rows, columns)
@@ -161,7 +160,6 @@ def _walls(table: _Lines, first: int, last: int, bounds: list[int]) -> list[bool
 def _cells(
     table: _Lines,
     bounds: list[int],
-    borders: list[int],
     bands: list[tuple[int, int]],
     closed: list[list[bool]],
     walls: list[list[bool]],
