@@ -193,3 +193,59 @@ def test_a_flood_of_grid_rows_or_columns_parses_in_linear_time(name):
     small = min(_cpu(FLOODS[name](2_000)) for _ in range(2))
     large = _cpu(FLOODS[name](8_000))
     assert large < 0.25 or large < 12 * max(small, 0.25 / 4), f"{name}: {small:.2f}s, then {large:.2f}s"
+
+
+def _random_grid(data: st.DataObject) -> str:
+    """A grid table of up to 4×4 squares cut into random rectangles, drawn as pandoc's writer draws one:
+    a rule under a cell that ends, a gap under one that goes on, `|` between two cells."""
+    rows, columns = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
+    owner = [[-1] * columns for _ in range(rows)]
+    starts: list[tuple[int, int]] = []
+    for r in range(rows):
+        for c in range(columns):
+            if owner[r][c] >= 0:
+                continue
+            width = 1
+            while c + width < columns and owner[r][c + width] < 0:
+                width += 1
+            colspan = data.draw(st.integers(1, width))
+            rowspan = data.draw(st.integers(1, rows - r))
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + colspan):
+                    owner[rr][cc] = len(starts)
+            starts.append((r, c))
+    header = rows > 1 and all(owner[0][c] != owner[1][c] for c in range(columns)) and data.draw(st.booleans())
+
+    def border(k: int) -> str:
+        rule = "=" if header and k == 1 else "-"
+        closed = [k in (0, rows) or owner[k - 1][c] != owner[k][c] for c in range(columns)]
+        out = ""
+        for c in range(columns + 1):
+            if (c > 0 and closed[c - 1]) or (c < columns and closed[c]):
+                out += "+"
+            else:
+                out += "|" if c in (0, columns) or owner[k][c - 1] != owner[k][c] else " "
+            if c < columns:
+                out += (rule if closed[c] else " ") * 6
+        return out
+
+    lines = [border(0)]
+    for r in range(rows):
+        line = [" "] * (7 * columns + 1)
+        for c in range(columns + 1):
+            if c in (0, columns) or owner[r][c - 1] != owner[r][c]:
+                line[7 * c] = "|"
+        for number, (sr, sc) in enumerate(starts):
+            if sr == r:
+                line[7 * sc + 2 : 7 * sc + 5] = f"c{number:02d}"
+        lines.append("".join(line))
+        lines.append(border(r + 1))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_layout_of_merged_cells_is_read_as_pandoc_reads_it(data, tmp_path_factory):
+    text = _random_grid(data)
+    assert _our_cells(text) == _pandoc_cells(text, tmp_path_factory.mktemp("pandoc")), text
