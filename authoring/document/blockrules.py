@@ -113,7 +113,7 @@ def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if _indented_code(state, start):
         return False
     first = _line_text(state, start).rstrip()
-    if not first.startswith("+-") or FULL_BORDER.fullmatch(first) is None:
+    if not first.startswith(("+-", "+:")) or FULL_BORDER.fullmatch(first) is None:
         return False
     dead = state.env.get(_DEAD_GRID) if isinstance(state.env, dict) else None
     if dead is not None and dead[0] is state.src and dead[1] <= start < dead[2] and dead[3] == end:
@@ -156,6 +156,9 @@ def _push_table(state: StateBlock, start: int, stop: int, grid: Grid) -> None:
                     opening.attrSet("rowspan", str(cell.rowspan))
                 if cell.colspan > 1:
                     opening.attrSet("colspan", str(cell.colspan))
+                align = grid.aligns[cell.column]
+                if align:  # as markdown-it writes a pipe table's alignment
+                    opening.attrSet("style", f"text-align:{align}")
                 inline = state.push("inline", "", 0)
                 inline.content = cell.text
                 inline.map = [start + first, start + grid.row_lines[number + cell.rowspan - 1][1] + 1]

@@ -37,12 +37,14 @@ class GridCell:
 
 @dataclass(frozen=True)
 class Grid:
-    """Cells by the row they start in; `row_lines` are each row's first and last source line offsets."""
+    """Cells by the row they start in; `row_lines` are each row's first and last source line offsets;
+    `aligns` each column's "left", "center", "right" or None, from the colons of its rule."""
 
     rows: list[list[GridCell]]
     row_lines: list[tuple[int, int]]
     header_rows: int
     columns: int
+    aligns: list[str | None]
 
 
 def _width(char: str) -> int:
@@ -127,7 +129,17 @@ def _read(table: _Lines) -> Grid | None:
     rows = _cells(table, bounds, bands, closed, walls)
     if rows is None:
         return None
-    return Grid(rows, bands, header_rows, columns)
+    return Grid(rows, bands, header_rows, columns, _aligns(table, borders[header_rows], bounds))
+
+
+def _aligns(table: _Lines, line: int, bounds: list[int]) -> list[str | None]:
+    """`:---`, `:---:`, `---:` in the header's rule (the top border when there is no header)."""
+    out: list[str | None] = []
+    for left, right in pairwise(bounds):
+        rule = table.between(line, left, right)
+        side = {(True, False): "left", (True, True): "center", (False, True): "right"}
+        out.append(side.get((rule.startswith(":"), rule.endswith(":"))))
+    return out
 
 
 def _corners(line: str, index_of: list[int]) -> list[int]:

@@ -249,3 +249,25 @@ def _random_grid(data: st.DataObject) -> str:
 def test_any_layout_of_merged_cells_is_read_as_pandoc_reads_it(data, tmp_path_factory):
     text = _random_grid(data)
     assert _our_cells(text) == _pandoc_cells(text, tmp_path_factory.mktemp("pandoc")), text
+
+
+ALIGNED = {
+    "under the header": "+-------+-------+-------+\n| L     | C     | R     |\n+:======+:=====:+======:+\n"
+    "| a     | b     | c     |\n+-------+-------+-------+\n",
+    "in the top border": "+:------+:-----:+------:+\n| a     | b     | c     |\n+-------+-------+-------+\n",
+}
+
+
+@pytest.mark.parametrize("name", ALIGNED)
+def test_colons_in_the_rule_align_the_columns_as_pandoc_aligns_them(name, tmp_path):
+    text = ALIGNED[name]
+    ast = json.loads(run_pandoc(["-f", "markdown", "-t", "json"], stdin=text.encode(), cwd=tmp_path))
+    theirs = [spec[0]["t"] for spec in ast["blocks"][0]["c"][2]]
+    styles = [str(t.attrGet("style")) for t in block_parser().parse(text) if t.type in ("th_open", "td_open")]
+    ours = ["Align" + style.removeprefix("text-align:").capitalize() for style in styles[-3:]]
+    assert ours == theirs == ["AlignLeft", "AlignCenter", "AlignRight"]
+
+
+def test_an_aligned_grid_column_shows_aligned_in_the_page(doc_of):
+    html = render_html(doc_of("# 范围\n\n" + ALIGNED["under the header"]))
+    assert '<td class="align-center">b</td>' in html and '<th class="align-right">R</th>' in html
