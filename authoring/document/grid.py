@@ -231,3 +231,58 @@ def _rectangle(
         if any(closed[inner][col] for inner in range(row + 1, row + rowspan)):
             return False
     return True
+
+
+def write_grid(cells: list[GridCell], rows: int, columns: int, header_rows: int = 0) -> str:
+    """A grid table that `read_grid` (and pandoc) read back as exactly `cells`: each cell's text on one
+    line of its first row, a gap in the rule under a cell that goes on, `+===+` under the header.
+
+    The cells must tile the `rows` × `columns` squares (as a Word table's merged cells do)."""
+    owner = [[-1] * columns for _ in range(rows)]
+    for number, cell in enumerate(cells):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.column, cell.column + cell.colspan):
+                owner[r][c] = number
+    widths = [3] * columns
+    for cell in sorted(cells, key=lambda cell: cell.colspan):  # one column first, then the spans
+        room = sum(widths[cell.column : cell.column + cell.colspan]) + cell.colspan - 1
+        need = _text_width(cell.text) + 2
+        if need > room:
+            widths[cell.column + cell.colspan - 1] += need - room
+    starts = [0]
+    for width in widths:
+        starts.append(starts[-1] + width + 1)
+
+    def square(r: int, c: int) -> int:
+        return owner[r][c] if 0 <= r < rows and 0 <= c < columns else -1
+
+    def border(k: int) -> str:
+        rule = "=" if header_rows and k == header_rows else "-"
+        closed = [square(k - 1, c) != square(k, c) for c in range(columns)]
+        out = ""
+        for c in range(columns + 1):
+            if (c > 0 and closed[c - 1]) or (c < columns and closed[c]):
+                out += "+"
+            else:
+                out += "|" if square(k, c - 1) != square(k, c) else " "
+            if c < columns:
+                out += (rule if closed[c] else " ") * widths[c]
+        return out
+
+    lines = [border(0)]
+    for r in range(rows):
+        line = ""
+        for c in range(columns):
+            cell = cells[owner[r][c]]
+            if cell.column != c:
+                continue  # inside a cell across columns, written from its first column
+            width = starts[c + cell.colspan] - starts[c] - 1
+            text = cell.text if cell.row == r else ""
+            line += "| " + text + " " * (width - 1 - _text_width(text))
+        lines.append(line + "|")
+        lines.append(border(r + 1))
+    return "\n".join(lines)
+
+
+def _text_width(text: str) -> int:
+    return sum(_width(char) for char in text)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from authoring.document import parse
 from authoring.document.blockrules import block_parser
+from authoring.document.grid import GridCell, read_grid, write_grid
 from authoring.document.render import render_html
 from authoring.document.tree import BlockKind
 from exports.pandoc import run_pandoc
@@ -271,3 +272,22 @@ def test_colons_in_the_rule_align_the_columns_as_pandoc_aligns_them(name, tmp_pa
 def test_an_aligned_grid_column_shows_aligned_in_the_page(doc_of):
     html = render_html(doc_of("# 范围\n\n" + ALIGNED["under the header"]))
     assert '<td class="align-center">b</td>' in html and '<th class="align-right">R</th>' in html
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    texts=st.lists(st.sampled_from(["", "字", "服务内容", "GB/T 1.1", "a|b", "x"]), min_size=16),
+)
+def test_a_written_grid_reads_back_as_the_same_cells(data, texts):
+    """The Word import writes merged cells with write_grid: what it writes reads back cell for cell."""
+    grid = read_grid(_random_grid(data).split("\n")[:-1])
+    assert grid is not None
+    cells = [
+        GridCell(texts[i % len(texts)], c.row, c.column, c.rowspan, c.colspan)
+        for i, c in enumerate(cell for row in grid.rows for cell in row)
+    ]
+    written = write_grid(cells, len(grid.rows), grid.columns, grid.header_rows)
+    again = read_grid(written.split("\n"))
+    assert again is not None, written
+    assert [cell for row in again.rows for cell in row] == cells and again.header_rows == grid.header_rows
