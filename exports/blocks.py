@@ -259,7 +259,7 @@ class BodyBuilder:
         start = next((i for i, t in enumerate(block.tokens) if t.type == "table_open"), None)
         if start is None:
             return [pa.para(block_inlines(ctx, block))]
-        table, _ = table_from_tokens(ctx, block.tokens, start, caption, block.id or "")
+        table, _ = table_from_tokens(ctx, block.tokens, start, caption, block.id or "", block.label)
         if block.id:
             ctx.anchors.add(block.id)
         return [table]

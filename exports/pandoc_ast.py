@@ -8,6 +8,7 @@ through, and only the exporter itself emits raw OOXML/Typst (from escaped, gener
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 Node = dict[str, Any]
@@ -97,20 +98,35 @@ def block_quote(blocks: list[Node]) -> Node:
     return {"t": "BlockQuote", "c": blocks}
 
 
+@dataclass(frozen=True)
+class SpanCell:
+    """A cell placed at `column` that covers `rowspan` rows and `colspan` columns; pandoc writes it
+    merged (w:vMerge / w:gridSpan in DOCX, table.cell(rowspan:, colspan:) in Typst). The cells it
+    covers are not in the row at all, as in pandoc's own AST."""
+
+    blocks: list[Node]
+    column: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
 def table(
     caption: list[Node],
-    head: list[list[list[Node]]],
-    body: list[list[list[Node]]],
+    head: list[list[Any]],
+    body: list[list[Any]],
     aligns: list[str],
     identifier: str = "",
     widths: list[float] | None = None,
 ) -> Node:
-    """A simple table: rows of cells, each cell a list of blocks; aligns per column (AlignLeft …)."""
+    """A table: rows of cells, each cell a list of blocks (a row short of cells is padded) or a
+    SpanCell (the row is taken as complete); aligns per column (AlignLeft …)."""
 
-    def cell(blocks: list[Node], align: str) -> list[Any]:
-        return [attr(), {"t": align}, 1, 1, blocks]
+    def cell(blocks: list[Node], align: str, rowspan: int = 1, colspan: int = 1) -> list[Any]:
+        return [attr(), {"t": align}, rowspan, colspan, blocks]
 
-    def row(cells: list[list[Node]]) -> list[Any]:
+    def row(cells: list[Any]) -> list[Any]:
+        if cells and isinstance(cells[0], SpanCell):
+            return [attr(), [cell(c.blocks, aligns[c.column], c.rowspan, c.colspan) for c in cells]]
         padded = cells + [[] for _ in range(len(aligns) - len(cells))]
         return [attr(), [cell(c, a) for c, a in zip(padded, aligns, strict=False)]]
 

@@ -206,6 +206,24 @@ def _entries(section: Section) -> list[str]:
     return out
 
 
+def _table_rows(block: Block) -> list[tuple[bool, list[tuple[str, dict[str, str]]]]]:
+    """(a header row?, each cell's text and its rowspan/colspan) from the table's tokens: merged cells
+    stay merged in the XML (JATS/STS tables are XHTML tables)."""
+    rows: list[tuple[bool, list[tuple[str, dict[str, str]]]]] = []
+    header = False
+    spans: dict[str, str] = {}
+    for token in block.tokens:
+        if token.type in ("thead_open", "thead_close"):
+            header = token.type == "thead_open"
+        elif token.type == "tr_open":
+            rows.append((header, []))
+        elif token.type in ("th_open", "td_open"):
+            spans = {name: str(token.attrGet(name)) for name in ("rowspan", "colspan") if token.attrGet(name)}
+        elif token.type == "inline" and rows:
+            rows[-1][1].append((token.content, spans))
+    return rows
+
+
 def _blocks(parent: etree._Element, blocks: list[Block], doc: Document) -> None:
     for block in blocks:
         kind = block.kind
@@ -214,12 +232,11 @@ def _blocks(parent: etree._Element, blocks: list[Block], doc: Document) -> None:
             _sub(wrap, "label", block.label or "")
             _sub(_sub(wrap, "caption"), "title", block.caption or "")
             table = _sub(wrap, "table")
-            rows = [t for t in block.segments if t[0] != block.caption_line]
             head, body = _sub(table, "thead"), _sub(table, "tbody")
-            for index, (_, row) in enumerate(rows):
-                tr = _sub(head if index == 0 else body, "tr")
-                for cell in row.split(" | "):
-                    _sub(tr, "th" if index == 0 else "td", cell)
+            for header, cells in _table_rows(block):
+                tr = _sub(head if header else body, "tr")
+                for text, spans in cells:
+                    _sub(tr, "th" if header else "td", text, **spans)
         elif kind is BlockKind.FIGURE:
             fig = _sub(parent, "fig", id=block.id or "")
             _sub(fig, "label", block.label or "")

@@ -27,12 +27,33 @@ _TEMPLATE = r"""
 #show figure.caption: set text(font: hei, size: @body-size@)
 #show table.cell: set par(justify: false, first-line-indent: 0pt)
 #show table.cell: set text(size: @small-size@)
-#set table(stroke: 0.5pt + black, inset: 4pt)
+// a word or URL too long for its cell wraps at the cell's edge (typst breaks words only at spaces,
+// hyphens and slashes): the word is cut into lines that fit, so no text runs over a border
+#let std-long-word(word) = box(layout(room => {
+  let lines = ()
+  let line = ""
+  for c in word.text.clusters() {
+    if line != "" and measure(line + c).width > room.width { lines.push(line); line = c } else { line += c }
+  }
+  lines.push(line)
+  lines.join(linebreak())
+}))
+#show table.cell: it => { show regex("[^\s\p{Han}\u{3000}-\u{303F}\u{FF00}-\u{FFEF}]{16,}"): std-long-word; it }
+// a table's row 0 is its continuation caption (exports/tables.py): no rules, no height on page one
+#set table(stroke: (x, y) => if y == 0 { none } else { 0.5pt + black },
+  inset: (x, y) => if y == 0 { 0pt } else { 4pt })
 #show math.equation: set text(font: ("New Computer Modern Math",))
 
 // pandoc's Typst writer calls this for `---` (its default template defines it; ours must too)
 #let horizontalrule = align(center, line(length: 50%, stroke: 0.5pt))
 #let std-label(s) = text(font: hei, s)
+// "表3（续）" above a table's repeated header, on the pages after the one its figure starts on
+#let std-continued(words) = context {
+  let start = query(figure.where(kind: table).before(here()))
+  if words != "" and start.len() > 0 and start.last().location().page() < here().page() {
+    block(width: 100%, below: 0.6em, align(center, text(font: hei, size: @body-size@, words)))
+  }
+}
 #let std-note(body) = { set text(size: @small-size@); body }
 #let std-example(body) = { set text(size: @small-size@); body }
 #let std-list-item(body) = { set par(first-line-indent: 0pt, hanging-indent: 2em); pad(left: 2em, body) }

@@ -127,3 +127,13 @@ def test_every_served_api_route_is_documented_and_the_status_says_what_is_served
     served = _api_paths(app)
     assert {route for route in served if route not in documented} == set()
     assert (NOTHING_SERVED in text) == (not served)
+
+
+def test_the_merged_cell_table_of_the_docs_is_read_with_its_spans() -> None:
+    section = format_doc().split("### Merged cells", 1)[1]
+    example = section.split("```", 2)[1]
+    doc = parse("# 范围\n\n" + example)
+    table = doc.sections[0].blocks[0]
+    spans = [(t.attrGet("rowspan"), t.attrGet("colspan")) for t in table.tokens if t.type == "td_open"]
+    assert (table.id, table.label) == ("tbl-services", "表1")
+    assert ("2", None) in spans and (None, "2") in spans

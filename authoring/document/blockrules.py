@@ -8,7 +8,6 @@ inline pass is the expensive half of markdown-it; render runs it for the blocks 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -18,9 +17,10 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .grid import FULL_BORDER, Grid, read_grid
+
 _DEEP_HEADING = re.compile(r"(#{7,})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 _ATTRS_TAIL = re.compile(r"[ \t]*(\{[^{}\n]*\})?[ \t]*")
-_GRID_BORDER = re.compile(r"\+(?:[-=:]+\+)+[ \t]*")
 #: display math: at most this many lines, so a stray `$$` never makes the parser scan the whole file
 MAX_MATH_LINES = 200
 
@@ -102,101 +102,66 @@ def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def _display_width(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
-def _columns(border: str) -> list[int]:
-    return [i for i, ch in enumerate(border) if ch == "+"]
-
-
-def _split_grid_row(text: str, bounds: list[int]) -> list[str] | None:
-    """Cut a `| a | b |` line at the border's `+` columns, counting wide (CJK) characters as two."""
-    wanted = set(bounds)
-    cells: list[str] = []
-    column = 0
-    start = None
-    for index, char in enumerate(text):
-        if char in "|+" and column in wanted:
-            if start is not None:
-                cells.append(text[start:index])
-            start = index + 1
-        column += _display_width(char) if ord(char) > 0x10FF else 1
-    if len(cells) != len(bounds) - 1:
-        return None
-    return cells
-
-
-def _join_cell_lines(parts: list[str]) -> str:
-    """Lines of one grid cell as one text: no space between two CJK characters."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and not (ord(out[-1]) > 0x2E80 and ord(part[0]) > 0x2E80):
-            out += " "
-        out += part
-    return out
+#: where a grid table that failed to read ends: a paragraph asks the rule again at every following line
+#: (a table may interrupt it), and each would rescan the same lines to the same end
+_DEAD_GRID = "stdforge_dead_grid"
 
 
 def grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """A pandoc grid table (`+---+` borders, `+===+` under the header) as markdown-it table tokens."""
+    """A pandoc grid table (`+---+` borders, `+===+` under the header, merged cells where a border
+    has a gap) as markdown-it table tokens, `rowspan`/`colspan` on the merged cells."""
     if _indented_code(state, start):
         return False
-    first = _line_text(state, start)
-    if not first.startswith("+-") or _GRID_BORDER.fullmatch(first) is None:
+    first = _line_text(state, start).rstrip()
+    if not first.startswith(("+-", "+:")) or FULL_BORDER.fullmatch(first) is None:
         return False
-    bounds = _columns(first.rstrip())
-    line = start + 1
-    rows: list[tuple[int, int, list[list[str]]]] = []  # (first line, last line, cell parts)
-    header_rows = 0
-    current: list[list[str]] | None = None
-    current_start = start
-    while line < end:
-        text = _line_text(state, line).rstrip()
-        if _GRID_BORDER.fullmatch(text):
-            if current is not None:
-                rows.append((current_start, line - 1, current))
-                current = None
-            if "=" in text:
-                header_rows = len(rows)
-            line += 1
-            continue
-        if not text.startswith("|"):
+    dead = state.env.get(_DEAD_GRID) if isinstance(state.env, dict) else None
+    if dead is not None and dead[0] is state.src and dead[1] <= start < dead[2] and dead[3] == end:
+        return False
+    lines = [first]
+    stop = start + 1
+    while stop < end:
+        text = _line_text(state, stop).rstrip()
+        if not text.startswith(("+", "|")):
             break
-        cells = _split_grid_row(text, bounds)
-        if cells is None:
-            return False
-        if current is None:
-            current, current_start = [[] for _ in cells], line
-        for parts, cell in zip(current, cells, strict=True):
-            parts.append(cell)
-        line += 1
-    if current is not None or not rows:
-        return False  # the last line must be a border
+        lines.append(text)
+        stop += 1
+    grid = read_grid(lines)
+    if grid is None:
+        if isinstance(state.env, dict):
+            state.env[_DEAD_GRID] = (state.src, start, stop, end)
+        return False
     if silent:
         return True
-    _push_table(state, start, line, rows, header_rows)
-    state.line = line
+    _push_table(state, start, stop, grid)
+    state.line = stop
     return True
 
 
-def _push_table(state: StateBlock, start: int, stop: int, rows: list, header_rows: int) -> None:
+def _push_table(state: StateBlock, start: int, stop: int, grid: Grid) -> None:
     table = state.push("table_open", "table", 1)
     table.map = [start, stop]
-    groups = [("thead", rows[:header_rows], "th"), ("tbody", rows[header_rows:], "td")]
-    for group, group_rows, cell_tag in groups:
-        if not group_rows:
+    groups = [("thead", 0, grid.header_rows, "th"), ("tbody", grid.header_rows, len(grid.rows), "td")]
+    for group, first_row, end_row, cell_tag in groups:
+        if first_row >= end_row:
             continue
         state.push(f"{group}_open", group, 1)
-        for first, last, cells in group_rows:
+        for number in range(first_row, end_row):
+            first, last = grid.row_lines[number]
             row = state.push("tr_open", "tr", 1)
-            row.map = [first, last + 1]
-            for parts in cells:
-                state.push(f"{cell_tag}_open", cell_tag, 1)
+            row.map = [start + first, start + last + 1]
+            for cell in grid.rows[number]:
+                opening = state.push(f"{cell_tag}_open", cell_tag, 1)
+                if cell.rowspan > 1:
+                    opening.attrSet("rowspan", str(cell.rowspan))
+                if cell.colspan > 1:
+                    opening.attrSet("colspan", str(cell.colspan))
+                align = grid.aligns[cell.column]
+                if align:  # as markdown-it writes a pipe table's alignment
+                    opening.attrSet("style", f"text-align:{align}")
                 inline = state.push("inline", "", 0)
-                inline.content = _join_cell_lines(parts)
-                inline.map = [first, last + 1]
+                inline.content = cell.text
+                inline.map = [start + first, start + grid.row_lines[number + cell.rowspan - 1][1] + 1]
                 inline.children = []
                 state.push(f"{cell_tag}_close", cell_tag, -1)
             state.push("tr_close", "tr", -1)

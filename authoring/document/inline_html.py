@@ -134,6 +134,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    "td": {"rowspan", "colspan"},  # merged cells of grid tables
+    "th": {"rowspan", "colspan"},
 }
 ALLOWED_CLASSES = {
     "section": {"foreword", "introduction", "chapter", "clause", "term", "annex", "bibliography", "deep"},

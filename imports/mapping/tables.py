@@ -1,11 +1,12 @@
-"""Word tables as pipe tables: caption and id, merged cells split (and reported)."""
+"""Word tables: caption and id; a pipe table, or a grid table where Word merged cells (same spans)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from authoring.document.grid import GridCell, write_grid
 from imports.inlines import InlineWriter, Node, escape, plain
-from imports.mapping.items import Item, Unmapped, inline_of
+from imports.mapping.items import Item, inline_of
 from imports.mapping.patterns import CAPTION
 from imports.mapping.state import MapperState
 
@@ -26,16 +27,9 @@ class TableMapping(MapperState):
         rows, spans = table_rows(item.block, self.inline)
         if not rows:
             return
-        if spans:
-            self.unmapped.append(
-                Unmapped(
-                    item.position,
-                    caption or "(表格)",
-                    "表格含合并单元格：已拆分为普通单元格，合并处的文字写在第一个单元格中，请核对。",
-                    "The table has merged cells: they were split, the text in the first cell of each merge; check it.",
-                )
-            )
-        self._emit(markdown_table(rows) + f"\n\nTable: {escape(caption)} {{#{ident}}}")
+        # merged cells stay merged: a grid table with the same spans (a pipe table has none)
+        table = merged_table(item.block, self.inline) if spans else markdown_table(rows)
+        self._emit(table + f"\n\nTable: {escape(caption)} {{#{ident}}}")
 
 
 def caption_blocks(table: Node) -> list[Node]:
@@ -88,6 +82,39 @@ def table_rows(table: Node, writer: InlineWriter) -> tuple[list[list[str]], bool
     if header_rows == 0 and rows:
         header_rows = 1
     return [*rows[:header_rows], [], *rows[header_rows:]], spans
+
+
+def merged_table(table: Node, writer: InlineWriter) -> str:
+    """The table as a grid table whose cells span what the Word table's merged cells span."""
+    columns = len(table["c"][2])
+    head, bodies, foot = table["c"][3], table["c"][4], table["c"][5]
+    all_rows = [*head[1], *(row for body in bodies for row in [*body[2], *body[3]]), *foot[1]]
+    taken = [[False] * columns for _ in all_rows]
+    cells: list[GridCell] = []
+    for r, row in enumerate(all_rows):
+        column = 0
+        for cell in row[1]:
+            while column < columns and taken[r][column]:
+                column += 1
+            if column >= columns:
+                break
+            rowspan = max(1, min(int(cell[2]), len(all_rows) - r))
+            colspan = max(1, min(int(cell[3]), columns - column))
+            text = " ".join(writer.write(inline_of(b)).strip() for b in cell[4]).strip()
+            cells.append(GridCell(" ".join(text.split()), r, column, rowspan, colspan))
+            for rr in range(r, r + rowspan):
+                for cc in range(column, column + colspan):
+                    taken[rr][cc] = True
+            column += colspan
+        for cc in range(columns):  # a row Word left short: empty cells fill it
+            if not taken[r][cc]:
+                cells.append(GridCell("", r, cc, 1, 1))
+                taken[r][cc] = True
+    cells.sort(key=lambda cell: (cell.row, cell.column))
+    header = len(head[1])
+    if any(cell.row < header < cell.row + cell.rowspan for cell in cells):
+        header = 0  # a cell down across the header's end: no header row
+    return write_grid(cells, len(all_rows), columns, header)
 
 
 def markdown_table(rows: list[list[str]]) -> str:
