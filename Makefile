@@ -16,7 +16,7 @@ export FLASK_APP := wsgi
 
 #: system packages the tests need: the browser, CJK fonts, PDF tools, LibreOffice (DOCX checks), and wrk
 #: (the load generator of bench/bench_pages.py)
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui wrk
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui libreoffice-math-nogui wrk
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 FRONTEND_SOURCES := $(wildcard package.json package-lock.json frontend/*.js frontend/**/*.js)

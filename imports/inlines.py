@@ -91,7 +91,7 @@ class InlineWriter:
             value = content[1].replace("`", "'")
             return f"`{value}`" if value.strip() else ""
         if kind == "Math":
-            tex = content[1].strip().replace("$", r"\$")
+            tex = tidy_tex(content[1]).replace("$", r"\$")
             if not tex:
                 return ""
             return f"$${tex}$$" if content[0]["t"] == "DisplayMath" else f"${tex}$"
@@ -121,3 +121,15 @@ class InlineWriter:
         if re.match(r"(https?://|mailto:)\S+$", url, re.IGNORECASE):
             return f"[{text or escape(url)}]({url.replace(')', '%29')})"
         return text
+
+
+#: `\text{\%}` around one escaped symbol, as LibreOffice Math writes a percent sign (pandoc keeps it)
+_TEXT_SYMBOL = re.compile(r"\\text\{(\\[%&#_])\}")
+
+
+def tidy_tex(tex: str) -> str:
+    r"""A formula's TeX as a drafter would type it: no leading `\displaystyle` (the block is display
+    already) and `\%` for `\text{\%}` (the same glyph), so a file re-saved by LibreOffice imports the
+    formula it was exported with."""
+    tex = re.sub(r"^\\displaystyle\s*", "", tex.strip())
+    return _TEXT_SYMBOL.sub(r"\1", tex)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from imports.inlines import Node, escape, plain
+from imports.inlines import Node, escape, plain, tidy_tex
 from imports.mapping.items import Item, inline_of
 from imports.mapping.patterns import EQUATION_NUMBER, FIGURE_CAPTION, PICTURE
 from imports.mapping.state import MapperState
@@ -64,8 +62,7 @@ class FigureMapping(MapperState):
 
     def _formula(self, item: Item) -> None:
         self.formula_count += 1
-        tex = " ".join(n["c"][1].strip() for n in item.inlines() if n.get("t") == "Math")
-        tex = re.sub(r"^\\displaystyle\s*", "", tex)
+        tex = " ".join(tidy_tex(n["c"][1]) for n in item.inlines() if n.get("t") == "Math")
         rest = plain([n for n in item.inlines() if n.get("t") != "Math"]).strip()
         ident = self._take_id(rest) if EQUATION_NUMBER.match(rest) else None
         ident = ident or self._next_id("eq", self.formula_count)
