@@ -21,21 +21,13 @@ from accounts.models import Organisation
 from adoption.models import Submission, SubmissionStatus
 from authoring.models import Stage, Standard
 from extensions import db
-from workflow.registry_search import in_registry, like_pattern, normalise_query
+from workflow.registry_search import in_registry, like_pattern, normalise_query, whole_number
 
 bp = Blueprint("catalogue", __name__)
 
 PER_PAGE = 20
 #: the oldest and newest years the year filter accepts (anything else is ignored)
 YEARS = range(2000, 2101)
-
-
-def _whole(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 @dataclass(frozen=True)
@@ -50,13 +42,13 @@ class CatalogueQuery:
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> CatalogueQuery:
-        year = _whole(args.get("year"))
+        year = whole_number(args.get("year"))
         return cls(
             text=normalise_query(str(args.get("q") or "")),
-            agency_id=_whole(args.get("agency")),
-            association_id=_whole(args.get("association")),
+            agency_id=whole_number(args.get("agency")),
+            association_id=whole_number(args.get("association")),
             year=year if year in YEARS else None,
-            page=min(_whole(args.get("page")) or 1, 10_000),
+            page=min(whole_number(args.get("page")) or 1, 10_000),
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:

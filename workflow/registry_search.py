@@ -109,7 +109,8 @@ def search_terms(query: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(query.split()))[:MAX_TERMS]
 
 
-def _whole_number(value: Any) -> int | None:
+def whole_number(value: Any) -> int | None:
+    """A positive whole number from a query string value, or None (a value that cannot be used)."""
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -136,10 +137,10 @@ class RegistryQuery:
     def from_args(cls, args: Mapping[str, Any]) -> RegistryQuery:
         """From a query string: a value that cannot be used is ignored, never an error."""
         status = args.get("status") or ""
-        page = _whole_number(args.get("page")) or 1
+        page = whole_number(args.get("page")) or 1
         return cls(
             text=str(args.get("q") or ""),
-            association_id=_whole_number(args.get("association")),
+            association_id=whole_number(args.get("association")),
             status=Status(status) if status in Status._value2member_map_ else None,
             adopted=str(args.get("adopted") or "") in {"1", "true", "yes", "on"},
             page=page,
