@@ -111,6 +111,8 @@ class Route:
     scoped: bool = True
     #: an API route: called with the actor's bearer token (none for anonymous) and `data` as JSON
     api: bool = False
+    #: an anonymous visitor's 302 goes to the login page (False: the route sends anyone elsewhere)
+    to_login: bool = True
 
     def expected(self, role: str, side: str) -> int:
         if side == "own":
@@ -130,7 +132,13 @@ class Cell:
     def __str__(self) -> str:
         return f"{self.route.name}-{self.role}-{self.side}"
 
+    def refusal_expected(self) -> bool:
+        """A refused cell: 4xx, or the login page for an anonymous visitor."""
+        expected = self.route.expected(self.role, self.side)
+        return expected >= 400 or (self.role == "anonymous" and expected == 302)
+
     def check(self, matrix: Matrix) -> None:
+        before: dict[str, Any] | None = None
         side = matrix.world.side(self.side)
         path = self.route.path(matrix.world, side)
         data = self.route.data(matrix.world, side) if self.route.data else None
@@ -141,14 +149,32 @@ class Cell:
                 path, method=self.route.method, json=data, headers=headers
             )
         else:
-            response = matrix.client_as(self.role).open(path, method=self.route.method, data=data)
+            client = matrix.client_as(self.role)
+            refused = self.route.method == "POST" and self.refusal_expected()
+            before = database_state() if refused else None
+            response = client.open(path, method=self.route.method, data=data)
         expected = self.route.expected(self.role, self.side)
         assert response.status_code == expected, (
             f"{self.role} {self.route.method} {path} ({self.side} organisation): "
             f"{response.status_code}, expected {expected}"
         )
-        if self.role == "anonymous" and expected == 302:
+        if not self.route.api and before is not None:
+            changed = sorted(name for name, rows in database_state().items() if before.get(name) != rows)
+            assert not changed, f"{self.role} POST {path} was refused but changed {', '.join(changed)}"
+        if self.role == "anonymous" and expected == 302 and self.route.to_login:
             assert response.location.startswith("/login"), response.location
+
+
+def database_state() -> dict[str, Any]:
+    """Every table's rows (sorted, as text): what a refused POST must leave exactly as it was."""
+    from extensions import db
+
+    state: dict[str, Any] = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows = connection.execute(table.select()).all()
+            state[table.name] = sorted(repr(tuple(row)) for row in rows)
+    return state
 
 
 def cells(routes: list[Route]) -> list[Cell]:

@@ -55,6 +55,11 @@ def _member_import_path(world, side):
     return f"/orgs/{side.org.id}/members/import/{side.member_import.token}"
 
 
+def _signed_in_elsewhere() -> dict[str, int]:
+    """The login page: a visitor sees it, a signed-in user is sent on to the desk."""
+    return {**everyone(302), "anonymous": 200}
+
+
 ROUTES = [
     Route("desk", "GET", lambda w, s: "/", everyone(200), scoped=False),
     Route("password page", "GET", lambda w, s: "/account/password", everyone(200), scoped=False),
@@ -69,6 +74,64 @@ ROUTES = [
         scoped=False,
     ),
     Route("outbox", "GET", lambda w, s: "/admin/outbox", _admin_only(200), scoped=False),
+    # signing in and out, the account's password, tokens and language, invitations
+    Route("login page", "GET", lambda w, s: "/login", _signed_in_elsewhere(), scoped=False),
+    Route(
+        "login with a wrong password",
+        "POST",
+        lambda w, s: "/login",
+        _signed_in_elsewhere(),
+        data=lambda w, s: {"email": "nobody@example.org", "password": "wrong"},
+        scoped=False,
+    ),
+    Route("logout", "POST", lambda w, s: "/logout", everyone(302), scoped=False, to_login=False),
+    Route(
+        "password change with a wrong current password",
+        "POST",
+        lambda w, s: "/account/password",
+        everyone(200),
+        data=lambda w, s: {"current_password": "wrong", "new_password": "x", "confirm": "y"},
+        scoped=False,
+    ),
+    Route(
+        "new API token",
+        "POST",
+        lambda w, s: "/account/tokens",
+        everyone(200),
+        data=lambda w, s: {"name": "矩阵"},
+        scoped=False,
+    ),
+    Route(
+        "revoke a token not yours",
+        "POST",
+        lambda w, s: "/account/tokens/999999/revoke",
+        everyone(404),
+        scoped=False,
+    ),
+    Route(
+        "language",
+        "POST",
+        lambda w, s: "/language",
+        everyone(302, anonymous=302),
+        data=lambda w, s: {"locale": "en"},
+        scoped=False,
+        to_login=False,
+    ),
+    Route(
+        "unknown invitation",
+        "GET",
+        lambda w, s: "/invitations/not-a-token",
+        everyone(404, anonymous=404),
+        scoped=False,
+    ),
+    Route(
+        "accept an unknown invitation",
+        "POST",
+        lambda w, s: "/invitations/not-a-token",
+        everyone(404, anonymous=404),
+        data=lambda w, s: {"name": "某人", "password": "password-123", "confirm": "password-123"},
+        scoped=False,
+    ),
     Route("organisation page", "GET", lambda w, s: f"/orgs/{s.org.id}", own_members(200)),
     Route(
         "members page",

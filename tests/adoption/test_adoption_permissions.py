@@ -61,28 +61,28 @@ def _add_adoption(world, side) -> None:
     sha = sha256_hex(data)
     if db.session.get(ExportFile, sha) is None:
         db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
-    db.session.add(
-        ExportJob(
-            standard=standard,
-            revision=revision,
-            format="dossier",
-            template_version=TEMPLATE_VERSION,
-            cache_key=sha,
-            status="done",
-            progress=100,
-            step="done",
-            warnings=[],
-            result_sha256=sha,
-            filename="d.zip",
-            media_type="application/zip",
-            size=len(data),
-            created_at=utcnow(),
-            updated_at=utcnow(),
-        )
+    job = ExportJob(
+        standard=standard,
+        revision=revision,
+        format="dossier",
+        template_version=TEMPLATE_VERSION,
+        cache_key=sha,
+        status="done",
+        progress=100,
+        step="done",
+        warnings=[],
+        result_sha256=sha,
+        filename="d.zip",
+        media_type="application/zip",
+        size=len(data),
+        created_at=utcnow(),
+        updated_at=utcnow(),
     )
+    db.session.add(job)
     db.session.flush()
     side.extra["adopted_standard"] = standard
     side.extra["dossier"] = sha
+    side.extra["dossier_job"] = job
     side.extra["submission"] = adoption.submit(
         standard, side.people["secretariat"], world.agency.org, sha, now=utcnow()
     )
@@ -235,6 +235,94 @@ ROUTES = [
 
 @pytest.mark.parametrize("cell", cells(ROUTES), ids=str)
 def test_permission(cell, matrix):
+    cell.check(matrix)
+
+
+def _api_expect(**statuses: int) -> dict[str, int]:
+    """An API cell's statuses: `statuses` per role, the rest 404, anonymous (no token) 401."""
+    return {**{role: 404 for role in ROLES}, "anonymous": 401, **statuses}
+
+
+def _all(status: int) -> dict[str, int]:
+    return {**{role: status for role in ROLES}, "anonymous": 401}
+
+
+API_ROUTES = [
+    Route(
+        "declarations (API)",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.adopted_standard.id}/declarations",
+        {role: 200 for role in ROLES},
+        expect_other={role: 200 for role in ROLES},
+        api=True,
+    ),
+    Route(
+        "declare (API)",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.adopted_standard.id}/declarations",
+        _all(201),
+        expect_other=_all(201),
+        data=lambda w, s: {"organisation": "某公司", "credit_code": "91350100M000100Y43", "product": "产品"},
+        api=True,
+    ),
+    Route("submissions (API)", "GET", lambda w, s: "/api/v1/submissions", _all(200), api=True, scoped=False),
+    Route(
+        "build a dossier (API)",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.adopted_standard.id}/dossiers",
+        {**_all(403), "secretariat": 202, "admin": 202},
+        expect_other={**_all(403), "admin": 202},
+        api=True,
+    ),
+    Route(
+        "submit (API), already under review",
+        "POST",
+        lambda w, s: f"/api/v1/standards/{s.adopted_standard.id}/submissions",
+        {**_all(403), "secretariat": 409},
+        expect_other=_all(403),
+        data=lambda w, s: {"agency": w.agency.org.id, "dossier_sha256": s.dossier},
+        api=True,
+    ),
+    Route(
+        "thread (API)",
+        "POST",
+        lambda w, s: f"/api/v1/submissions/{s.submission.id}/thread",
+        _api_expect(secretariat=201, reviewer=201, admin=403),
+        expect_other=_api_expect(reviewer=201, admin=403),
+        data=lambda w, s: {"text": "问"},
+        api=True,
+    ),
+    Route(
+        "decision (API)",
+        "POST",
+        lambda w, s: f"/api/v1/submissions/{s.submission.id}/decision",
+        _api_expect(secretariat=403, reviewer=200, admin=403),
+        expect_other=_api_expect(reviewer=200, admin=403),
+        data=lambda w, s: {"decision": "adopt", "reference": "文号1"},
+        api=True,
+    ),
+    # a job is its requester's and a dossier's also its secretariat's (this one has no requester)
+    Route(
+        "job (API)",
+        "GET",
+        lambda w, s: f"/api/v1/jobs/{s.dossier_job.id}",
+        _api_expect(secretariat=200, admin=200),
+        expect_other=_api_expect(admin=200),
+        api=True,
+    ),
+    Route(
+        "job download (API)",
+        "GET",
+        lambda w, s: f"/api/v1/jobs/{s.dossier_job.id}/download",
+        _api_expect(secretariat=200, admin=200),
+        expect_other=_api_expect(admin=200),
+        api=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("cell", cells(API_ROUTES), ids=str)
+def test_api_permission(cell, matrix):
     cell.check(matrix)
 
 

@@ -98,6 +98,12 @@ ROUTES = [
         data=lambda w, s: {"text": "---\ntitle: {zh: 导入}\n---\n\n# 前言\n\n导入的文本。\n"},
     ),
     Route(
+        "new revision from a Word file without a file",
+        "POST",
+        lambda w, s: f"/standards/{s.standard.id}/import",
+        own_members(422, drafter=403, member=403, admin=403),
+    ),
+    Route(
         "new revision from a Word file in consultation",
         "GET",
         lambda w, s: f"/standards/{s.frozen.id}/import",

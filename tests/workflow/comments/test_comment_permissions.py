@@ -13,7 +13,7 @@ import io
 
 import openpyxl
 import pytest
-from permission_matrix import Matrix, Route, Side, World, api_members, cells, own_members
+from permission_matrix import Matrix, Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
 from authoring import operations as authoring
@@ -89,6 +89,29 @@ NEW_COMMENT = {"revision": "1", "clause": "scope", "type": "ed", "comment": "矩
 
 ROUTES = [
     Route("comment list", "GET", lambda w, s: f"/standards/{s.consulted.id}/comments", READER),
+    # the members' consultation is not public: a public comment is sent back to the form, unsaved
+    Route(
+        "public comment outside a public period",
+        "POST",
+        lambda w, s: f"/standards/{s.consulted.id}/public-comment",
+        everyone(302, anonymous=302),
+        expect_other=everyone(302, anonymous=302),
+        data=lambda w, s: {
+            "name": "某人",
+            "organisation": "某单位",
+            "email": "a@example.org",
+            "type": "te",
+            "comment": "意见",
+        },
+        to_login=False,
+    ),
+    Route(
+        "ISO comment table (API)",
+        "GET",
+        lambda w, s: f"/api/v1/standards/{s.consulted.id}/iso-comments.xlsx",
+        {**own_members(200), "anonymous": 401},
+        api=True,
+    ),
     Route("comment dashboard", "GET", lambda w, s: f"/standards/{s.consulted.id}/comments/dashboard", READER),
     Route("comment page", "GET", _comment_path("consulted"), READER),
     Route(
