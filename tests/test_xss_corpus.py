@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from app_testing import LiveServer, make_test_config
@@ -41,6 +42,9 @@ from workflow import proposals
 from workflow.ballots.operations import cast_vote, open_ballot_of
 from workflow.comments import operations as comments
 from workflow.comments.anchoring import clause_sources_of
+from workflow.operations import transition
+from workflow.stages import Stage
+from workflow.transitions import local_today
 from wsgi import create_app
 
 pytestmark = pytest.mark.browser
@@ -89,6 +93,9 @@ ATTRIBUTE_PAYLOADS = [
 #: a page that shows a stored payload shows one of these as text
 SHOWN = ("onerror", "<script", "javascript:")
 
+#: pages that show only numbers and titles of standards the demo made (no field a payload is in)
+NO_FREE_TEXT = {"/review"}
+
 #: what a figure file may be called when the uploader is hostile
 FIGURE_NAME = '"><img src=x onerror=alert(1)>.png'
 
@@ -111,6 +118,7 @@ class World:
     """The ids of what the payloads were stored in."""
 
     standard_id: int
+    draft_id: int
     consultation_id: int
     published_id: int
     published_number: str
@@ -175,6 +183,40 @@ def store_payloads() -> World:
         db.session.commit()
         comments.reply(comment, drafter, payload, now=now)
         db.session.commit()
+    draft = authoring.create_standard(
+        association,
+        secretariat,
+        title_zh="草案" + NAME_PAYLOAD,
+        title_en=None,
+        committee=None,
+        drafters=[drafter.membership_in(association)],
+        text=hostile_text(),
+        now=now,
+    )
+    db.session.commit()
+    world.draft_id = draft.id
+
+    # the hostile standard goes out for public consultation, so anyone may comment on it
+    transition(
+        standard,
+        secretariat,
+        Stage.CONSULTATION,
+        now=now,
+        closes_at=local_today(now) + timedelta(days=30),
+        audience="public",
+    )
+    db.session.commit()
+    public = comments.create_public_comment(
+        standard,
+        comments.Selector(revision=standard.latest_number, clause="c-hostile"),
+        comments.CommentFields(type="ge", comment=PAYLOADS[2], proposed_change=PAYLOADS[13]),
+        name="公众" + NAME_PAYLOAD,
+        organisation="单位" + NAME_PAYLOAD,
+        email="public@xss.test",
+        now=now,
+    )
+    comments.moderate(public, secretariat, True, now=now)
+    db.session.commit()
     world.consultation_id = consultation.id
     world.comment_id = comment.id
 
@@ -265,7 +307,9 @@ def adopt_with_payloads(standard: Standard, secretariat: User, *, now: datetime)
     )
     db.session.commit()
     # a second submission stays open, so the reviewer's desk lists it
-    again = adoption.submit(standard, secretariat, agency, _dossier_for(standard, now=now), now=now)
+    again = adoption.submit(
+        standard, secretariat, agency, _dossier_for(standard, now=now + timedelta(seconds=1)), now=now
+    )
     adoption.post_message(again, reviewer, PAYLOADS[5], now=now)
     db.session.commit()
     return submission.id
@@ -351,7 +395,8 @@ class Watch:
         dialog.dismiss()
 
     def _request(self, request: Any) -> None:
-        if ATTACKER in request.url or request.url.startswith(("javascript:", "data:text/html")):
+        host = urlsplit(request.url).hostname or ""
+        if host.endswith(ATTACKER) or request.url.startswith(("javascript:", "data:text/html")):
             self.problems.append(f"request to {request.url}")
 
     def check(self, page: Any, where: str) -> list[str]:
@@ -386,6 +431,7 @@ def _pages(world: World) -> dict[str, list[str]]:
         f"/standards/{c}",
         f"/standards/{c}/comments",
         f"/standards/{c}/comments/dashboard",
+        f"/standards/{s}/comments",
         f"/comments/{world.comment_id}",
         f"/ballots/{world.ballot_id}",
         f"/standards/{p}",
@@ -399,11 +445,17 @@ def _pages(world: World) -> dict[str, list[str]]:
         "/registry/adopted",
     ]
     return {
-        "": ["/registry", f"/registry/{number}", "/registry/adopted", f"/standards/{p}"],
-        "secretariat@demo.test": ["/", *reading, f"/orgs/{a}/members", f"/standards/{s}/edit"],
+        "": [
+            "/registry",
+            f"/registry/{number}",
+            "/registry/adopted",
+            f"/standards/{p}",
+            f"/standards/{s}/public-comment",
+        ],
+        "secretariat@demo.test": ["/", *reading, f"/orgs/{a}/members", f"/standards/{world.draft_id}/edit"],
         "hostile@xss.test": ["/", f"/standards/{c}", f"/comments/{world.comment_id}"],
         "member1@demo.test": ["/", f"/ballots/{world.ballot_id}"],
-        "reviewer@demo.test": ["/review", f"/submissions/{world.submission_id}", "/registry/adopted"],
+        "reviewer@demo.test": ["/", "/review", f"/submissions/{world.submission_id}", "/registry/adopted"],
         "admin@demo.test": ["/", "/admin/organisations", f"/admin/organisations/{a}", f"/orgs/{a}/members"],
     }
 
@@ -432,7 +484,7 @@ def _visit_all(browser: Any, server: LiveServer, world: World, *, bypass_csp: bo
                     problems.append(f"{email} {path}: no Content-Security-Policy with script-src 'self'")
                 page.mouse.move(400, 300)
                 problems += watch.check(page, f"{email or 'anonymous'} {path}")
-                if not any(mark in page.inner_text("body") for mark in SHOWN):
+                if path not in NO_FREE_TEXT and not any(mark in page.inner_text("body") for mark in SHOWN):
                     problems.append(f"{email} {path}: shows none of the payloads (nothing was tested)")
         finally:
             context.close()
@@ -459,7 +511,7 @@ def test_the_editor_preview_of_hostile_text_runs_nothing(browser, hostile_server
     watch = Watch(page, server.url)
     try:
         _log_in(page, server, "drafter@demo.test")
-        page.goto(f"{server.url}/standards/{world.standard_id}/edit")
+        page.goto(f"{server.url}/standards/{world.draft_id}/edit")
         page.evaluate(
             "(text) => { standardEditor.pane.setText(text); standardEditor.preview(); }",
             hostile_text() + "\n## 预览标记\n",
@@ -479,7 +531,7 @@ def test_a_hostile_figure_file_name_is_shown_as_text(browser, hostile_server):
     watch = Watch(page, server.url)
     try:
         _log_in(page, server, "drafter@demo.test")
-        page.goto(f"{server.url}/standards/{world.standard_id}")
+        page.goto(f"{server.url}/standards/{world.draft_id}")
         form = page.locator("form.figure-upload")
         png = (
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
@@ -493,5 +545,89 @@ def test_a_hostile_figure_file_name_is_shown_as_text(browser, hostile_server):
         page.wait_for_load_state()
         assert "onerror" in page.locator(".flashes").inner_text()
         assert watch.check(page, "figure upload") == []
+    finally:
+        context.close()
+
+
+#: query strings a page echoes back (search boxes, revision choices, queues, pages)
+REFLECTED = [
+    "/registry?q={payload}",
+    "/registry?q={payload}&status={payload}&association={payload}&page={payload}",
+    "/registry/adopted?q={payload}&agency={payload}&page={payload}",
+    "/standards/{standard}/diff?old={payload}&new=2",
+    "/standards/{standard}/diff?old=1&new={payload}&view=source",
+    "/associations/{association}/standards?q={payload}",
+    "/review?queue={payload}",
+    "/login?next={payload}",
+]
+
+
+def test_no_payload_in_a_query_string_runs(browser, hostile_server):
+    server, world = hostile_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch = Watch(page, server.url)
+    problems: list[str] = []
+    try:
+        _log_in(page, server, "admin@demo.test")
+        problems += watch.check(page, "login")
+        for template in REFLECTED:
+            for payload in (PAYLOADS[0], PAYLOADS[4], PAYLOADS[7], "javascript:alert(1)"):
+                path = template.format(
+                    payload=quote(payload, safe=""),
+                    standard=world.standard_id,
+                    association=world.association_id,
+                )
+                response = page.goto(server.url + path)
+                assert response is not None and response.status < 500, (path, response and response.status)
+                problems += watch.check(page, path)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+#: where a hostile `next` may try to send the browser after it logs in
+HOSTILE_NEXT = [
+    "javascript:window.__xss=1",
+    f"//{ATTACKER}/",
+    f"/\\{ATTACKER}/",
+    f"/\t/{ATTACKER}/",
+    f"http://{ATTACKER}/",
+    f"\\\\{ATTACKER}/",
+    "data:text/html,<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_logging_in_never_follows_a_hostile_next(browser, hostile_server, target):
+    server, _ = hostile_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch = Watch(page, server.url)
+    try:
+        page.goto(f"{server.url}/login?next={quote(target, safe='')}")
+        page.fill("input[name=email]", "member1@demo.test")
+        page.fill("input[name=password]", server.password)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.url.startswith(server.url + "/"), page.url
+        assert watch.check(page, f"login next={target!r}") == []
+    finally:
+        context.close()
+
+
+def test_the_watch_sees_each_html_payload_that_reaches_a_page_unescaped(browser):
+    """The harness itself: every HTML payload, put in a page as it is, is caught."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    watch = Watch(page, "http://127.0.0.1")
+    try:
+        for payload in [p for p in PAYLOADS if p.startswith(("<", '"')) and not p.startswith("<javascript")]:
+            page.set_content(f"<!doctype html><body><p>{payload}</p></body>")
+            page.wait_for_timeout(100)
+            assert watch.check(page, payload), f"the watch missed {payload}"
+            page.evaluate("() => { delete window.__xss; }")
     finally:
         context.close()
