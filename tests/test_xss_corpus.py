@@ -631,3 +631,36 @@ def test_the_watch_sees_each_html_payload_that_reaches_a_page_unescaped(browser)
             page.evaluate("() => { delete window.__xss; }")
     finally:
         context.close()
+
+
+def test_a_save_conflict_over_hostile_lines_shows_them_as_text(browser, hostile_server):
+    server, world = hostile_server
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch = Watch(page, server.url)
+    try:
+        _log_in(page, server, "drafter@demo.test")
+        page.goto(f"{server.url}/standards/{world.draft_id}/edit")
+        base = int(page.inner_text("#revision-number"))
+        text = page.evaluate("standardEditor.pane.getText()")
+        assert PAYLOADS[0] in text
+        with server.app.app_context():
+            draft = db.session.get(Standard, world.draft_id)
+            theirs = text.replace(PAYLOADS[0], PAYLOADS[2] + "甲", 1)
+            authoring.save_revision(
+                draft, find_user_by_email("secretariat@demo.test"), theirs, PAYLOADS[3], base, now=utcnow()
+            )
+            db.session.commit()
+            db.session.remove()
+        page.evaluate(
+            "(text) => standardEditor.pane.setText(text)", text.replace(PAYLOADS[0], PAYLOADS[1] + "乙", 1)
+        )
+        page.fill("input[name=message]", PAYLOADS[4])
+        page.click("#save-button")
+        page.locator("#conflict").wait_for(state="visible")
+        assert "onerror" in page.locator(".conflict-diff").inner_text()
+        page.mouse.move(400, 300)
+        assert watch.check(page, "save conflict") == []
+    finally:
+        context.close()
