@@ -456,7 +456,13 @@ def _pages(world: World) -> dict[str, list[str]]:
         "hostile@xss.test": ["/", f"/standards/{c}", f"/comments/{world.comment_id}"],
         "member1@demo.test": ["/", f"/ballots/{world.ballot_id}"],
         "reviewer@demo.test": ["/", "/review", f"/submissions/{world.submission_id}", "/registry/adopted"],
-        "admin@demo.test": ["/", "/admin/organisations", f"/admin/organisations/{a}", f"/orgs/{a}/members"],
+        "admin@demo.test": [
+            "/",
+            "/admin/organisations",
+            f"/admin/organisations/{a}",
+            f"/orgs/{a}/members",
+            "/admin/outbox",
+        ],
     }
 
 
@@ -559,6 +565,9 @@ REFLECTED = [
     "/associations/{association}/standards?q={payload}",
     "/review?queue={payload}",
     "/login?next={payload}",
+    "/registry/{payload}",
+    "/registry/T%2FSZYL%20{payload}",
+    "/comments/{payload}",
 ]
 
 
