@@ -29,7 +29,7 @@ from werkzeug.serving import make_server
 from accounts.database import utcnow
 from accounts.hooks import hooks
 from accounts.models import Organisation, OrgKind, Role, User
-from accounts.operations import add_member, create_user, find_user_by_email, rename_org
+from accounts.operations import add_member, create_user, find_user_by_email, invite, rename_org
 from adoption import operations as adoption
 from authoring import operations as authoring
 from authoring.examples import example_text
@@ -126,6 +126,7 @@ class World:
     ballot_id: int
     association_id: int
     submission_id: int
+    invitation_token: str
 
 
 def _association() -> Organisation:
@@ -145,6 +146,18 @@ def store_payloads() -> World:
     rename_org(admin, association, "深圳" + NAME_PAYLOAD + "协会")
     hostile = create_user("hostile@xss.test", "恶意" + NAME_PAYLOAD, "demo", check_password=False)
     add_member(admin, association, hostile, Role.MEMBER, unit="单位" + NAME_PAYLOAD)
+    world.invitation_token = invite(
+        admin,
+        association,
+        "invited@xss.test",
+        Role.MEMBER,
+        voting=True,
+        weight=1,
+        now=now,
+        valid_for=timedelta(days=7),
+        name="受邀" + NAME_PAYLOAD,
+        unit="单位" + NAME_PAYLOAD,
+    ).token
 
     standard = authoring.create_standard(
         association,
@@ -451,6 +464,7 @@ def _pages(world: World) -> dict[str, list[str]]:
             "/registry/adopted",
             f"/standards/{p}",
             f"/standards/{s}/public-comment",
+            f"/invitations/{world.invitation_token}",
         ],
         "secretariat@demo.test": ["/", *reading, f"/orgs/{a}/members", f"/standards/{world.draft_id}/edit"],
         "hostile@xss.test": ["/", f"/standards/{c}", f"/comments/{world.comment_id}"],
