@@ -29,7 +29,14 @@ from werkzeug.serving import make_server
 from accounts.database import utcnow
 from accounts.hooks import hooks
 from accounts.models import Organisation, OrgKind, Role, User
-from accounts.operations import add_member, create_user, find_user_by_email, invite, rename_org
+from accounts.operations import (
+    add_member,
+    create_user,
+    find_user_by_email,
+    invite,
+    preview_member_import,
+    rename_org,
+)
 from adoption import operations as adoption
 from authoring import operations as authoring
 from authoring.examples import example_text
@@ -127,6 +134,7 @@ class World:
     association_id: int
     submission_id: int
     invitation_token: str
+    member_import_token: str
 
 
 def _association() -> Organisation:
@@ -146,6 +154,15 @@ def store_payloads() -> World:
     rename_org(admin, association, "深圳" + NAME_PAYLOAD + "协会")
     hostile = create_user("hostile@xss.test", "恶意" + NAME_PAYLOAD, "demo", check_password=False)
     add_member(admin, association, hostile, Role.MEMBER, unit="单位" + NAME_PAYLOAD)
+    rows = [
+        "邮箱,姓名,单位,角色,表决权,权重",
+        f'new1@xss.test,"名{NAME_PAYLOAD.replace(chr(34), chr(34) * 2)}","{PAYLOADS[4].replace(chr(34), chr(34) * 2)}",成员,是,1',
+        f'"{PAYLOADS[1].replace(chr(34), chr(34) * 2)}",名,单位,{PAYLOADS[6]},是,1',
+        "member1@demo.test,<svg onload=alert(1)>,单位,秘书处,否,1",
+    ]
+    world.member_import_token = preview_member_import(
+        secretariat, association, "成员" + NAME_PAYLOAD + ".csv", "\n".join(rows).encode("utf-8"), now=now
+    ).token
     world.invitation_token = invite(
         admin,
         association,
@@ -466,7 +483,13 @@ def _pages(world: World) -> dict[str, list[str]]:
             f"/standards/{s}/public-comment",
             f"/invitations/{world.invitation_token}",
         ],
-        "secretariat@demo.test": ["/", *reading, f"/orgs/{a}/members", f"/standards/{world.draft_id}/edit"],
+        "secretariat@demo.test": [
+            "/",
+            *reading,
+            f"/orgs/{a}/members",
+            f"/orgs/{a}/members/import/{world.member_import_token}",
+            f"/standards/{world.draft_id}/edit",
+        ],
         "hostile@xss.test": ["/", f"/standards/{c}", f"/comments/{world.comment_id}"],
         "member1@demo.test": ["/", f"/ballots/{world.ballot_id}"],
         "reviewer@demo.test": ["/", "/review", f"/submissions/{world.submission_id}", "/registry/adopted"],
