@@ -46,7 +46,7 @@ from exports.dossier_manifest import build_manifest, sha256_hex, write_dossier
 from exports.models import ExportFile, ExportJob
 from extensions import db
 from workflow import proposals
-from workflow.ballots.operations import cast_vote, open_ballot_of
+from workflow.ballots.operations import cast_vote, close_ballot, open_ballot_of
 from workflow.comments import operations as comments
 from workflow.comments.anchoring import clause_sources_of
 from workflow.operations import transition
@@ -253,6 +253,9 @@ def store_payloads() -> World:
     review = db.session.scalar(select(Standard).where(Standard.stage == "review"))
     ballot = open_ballot_of(review)
     cast_vote(ballot, member, "disapprove", PAYLOADS[1] + PAYLOADS[12], now=now)
+    db.session.commit()
+    # closed, so its page shows the record: every voter, choice and reason
+    close_ballot(ballot, secretariat, now=now + timedelta(seconds=1), reason=PAYLOADS[2])
     db.session.commit()
     world.ballot_id = ballot.id
 
@@ -527,6 +530,8 @@ def _visit_all(browser: Any, server: LiveServer, world: World, *, bypass_csp: bo
                     problems.append(f"{email} {path}: no Content-Security-Policy with script-src 'self'")
                 page.mouse.move(400, 300)
                 problems += watch.check(page, f"{email or 'anonymous'} {path}")
+                if path.startswith("/ballots/") and PAYLOADS[1] not in page.inner_text("main"):
+                    problems.append(f"{email} {path}: the record does not show the hostile reasons")
                 if path not in NO_FREE_TEXT and not any(mark in page.inner_text("body") for mark in SHOWN):
                     problems.append(f"{email} {path}: shows none of the payloads (nothing was tested)")
         finally:
