@@ -5,7 +5,8 @@ The app runs under real gunicorn (2 workers × 4 threads, its own process group)
 database (a SQLite file, and PostgreSQL when TEST_DATABASE_URL is set). Client threads save revisions,
 cast and change votes and publish standards through `/api/v1` with tokens, and write down every
 answer. Meanwhile the master and its workers are killed together (`os.killpg`, SIGKILL) at random
-moments and started again, KILLS times. Afterwards, straight from the database:
+moments and started again: 50 times in all (KILL_RECOVERY_KILLS), shared by the runs on each
+database. Afterwards, straight from the database:
 
 - every acknowledged save is the revision it was given, with its text (a merged save: its line);
 - each standard's revisions are numbered 1…latest with no gap and no duplicate, and each revision's
@@ -57,12 +58,15 @@ from workflow.ballots.models import Ballot, BallotVoter, VoteCast
 
 pytestmark = pytest.mark.slow
 
-#: kills of the server in one run (each one followed by a restart)
-KILLS = int(os.environ.get("KILL_RECOVERY_KILLS", "50"))
+#: kills of the server in all (each one followed by a restart), shared by the runs on each database
+KILLS_IN_ALL = int(os.environ.get("KILL_RECOVERY_KILLS", "50"))
+KILLS = max(1, KILLS_IN_ALL // (2 if os.environ.get("TEST_DATABASE_URL") else 1))
 #: how long the server lives between its start and its kill, in seconds (chosen at random)
 LIFETIME = (0.1, 0.7)
 #: standards being saved, two saving threads each; voters, shared by the voting threads
-SAVED_STANDARDS, VOTERS, VOTING_THREADS, PUBLISHABLE = 2, 12, 2, 60
+SAVED_STANDARDS, VOTERS, VOTING_THREADS = 2, 12, 2
+#: standards to publish, and standards to open a ballot on and close it: more than a run gets through
+PUBLISHABLE, BALLOTED = 60, 60
 #: a bound on the killing, so a machine too slow to restart gunicorn fails instead of hanging
 KILLING_SECONDS = 300
 BIN = Path(sys.executable).parent
@@ -182,6 +186,7 @@ class Record:
     saves: list[dict[str, Any]] = field(default_factory=list)
     casts: list[dict[str, Any]] = field(default_factory=list)
     publications: list[dict[str, Any]] = field(default_factory=list)
+    ballots: list[dict[str, Any]] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -317,6 +322,39 @@ def publisher(client: ApiClient, standard_ids: list[int], stop: threading.Event)
     _retrying(stop, publish, client.record)
 
 
+def ballot_runner(client: ApiClient, standard_ids: list[int], stop: threading.Event) -> None:
+    """Open a ballot on each standard in review in turn, then close it early with a reason."""
+    waiting = list(standard_ids)
+    closes_at = (utcnow() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    opened: int | None = None
+
+    def open_or_close() -> None:
+        nonlocal opened
+        if opened is None and not waiting:
+            time.sleep(0.05)
+            return
+        if opened is None:
+            body = {"kind": "review", "rule": "cn-tc", "closes_at": closes_at}
+            status, answer = client.call("POST", f"/api/v1/standards/{waiting[0]}/ballots", body)
+            what = "open"
+        else:
+            status, answer = client.call("POST", f"/api/v1/ballots/{opened}/close", {"reason": "断电测试"})
+            what = "close"
+        if status == -1:
+            return
+        with client.record.lock:
+            client.record.ballots.append({"what": what, "status": status, "answer": answer})
+        if what == "open" and status == 201:
+            opened = answer["id"]
+            waiting.pop(0)
+        elif what == "open" and status == 409:  # opened by a call never answered: it stays open
+            waiting.pop(0)
+        elif what == "close" and status in (200, 409):
+            opened = None
+
+    _retrying(stop, open_or_close, client.record)
+
+
 def _published(client: ApiClient, standard_id: int) -> bool:
     status, answer = client.call("GET", f"/api/v1/standards/{standard_id}")
     return status == 200 and answer["stage"] == "published"
@@ -330,6 +368,7 @@ class World:
     saved: list[int]
     publishable: list[int]
     ballot_id: int
+    balloted: list[int]
     drafter_token: str
     secretariat_token: str
     voter_tokens: dict[int, str]
@@ -361,6 +400,7 @@ def world(app: Any, make_org: Any, make_member: Any, make_token: Any) -> World:
     saved = [standard(f"保存中的标准{n}", Stage.DRAFTING) for n in range(SAVED_STANDARDS)]
     publishable = [standard(f"待发布的标准{n}", Stage.APPROVAL) for n in range(PUBLISHABLE)]
     in_review = standard("投票中的标准", Stage.REVIEW)
+    balloted = [standard(f"表决的标准{n}", Stage.REVIEW) for n in range(BALLOTED)]
     db.session.flush()
     now = utcnow()
     ballot = ballots.open_ballot(
@@ -375,6 +415,7 @@ def world(app: Any, make_org: Any, make_member: Any, make_token: Any) -> World:
         saved=[s.id for s in saved],
         publishable=[s.id for s in publishable],
         ballot_id=ballot.id,
+        balloted=[s.id for s in balloted],
         drafter_token=make_token(drafter),
         secretariat_token=make_token(secretariat),
         voter_tokens={v.id: make_token(v) for v in voters},
@@ -414,6 +455,12 @@ def _run(world: World, server: Gunicorn, record: Record) -> int:
             args=(ApiClient(server.url, world.secretariat_token, record), world.publishable, stop),
         )
     )
+    threads.append(
+        threading.Thread(
+            target=ballot_runner,
+            args=(ApiClient(server.url, world.secretariat_token, record), world.balloted, stop),
+        )
+    )
     rng = random.Random(15)
     kills = 0
     server.start()
@@ -441,7 +488,7 @@ def _run(world: World, server: Gunicorn, record: Record) -> int:
 
 
 def _check_revisions(world: World, record: Record) -> None:
-    for standard_id in [*world.saved, *world.publishable]:
+    for standard_id in [*world.saved, *world.publishable, *world.balloted]:
         standard = db.session.get(Standard, standard_id)
         rows = db.session.scalars(
             select(Revision).where(Revision.standard_id == standard_id).order_by(Revision.number)
@@ -500,6 +547,36 @@ def _check_casts(world: World, record: Record) -> None:
     assert ballot.cast_count == len(casts), f"ballot counts {ballot.cast_count} casts, {len(casts)} kept"
 
 
+def _check_ballots(world: World, record: Record) -> None:
+    """Every ballot whole: its electorate, its counter, and once closed its result, a recount."""
+    every = db.session.scalars(select(Ballot).order_by(Ballot.id)).all()
+    for ballot in every:
+        voters = db.session.scalars(select(BallotVoter).where(BallotVoter.ballot_id == ballot.id)).all()
+        assert len(voters) == ballot.electorate_size == VOTERS, (
+            f"ballot {ballot.id}: electorate {len(voters)}"
+        )
+        assert sum(v.weight for v in voters) == ballot.electorate_weight
+        kept = db.session.scalar(
+            select(func.count()).select_from(VoteCast).where(VoteCast.ballot_id == ballot.id)
+        )
+        assert ballot.cast_count == kept, f"ballot {ballot.id} counts {ballot.cast_count} casts, {kept} kept"
+        if ballot.closed_at is not None:
+            expected = ballots.current_tally(ballot)
+            assert ballot.result == {"zh": expected.to_json("zh"), "en": expected.to_json("en")}
+            assert ballot.passed is expected.passed
+        else:
+            assert ballot.result is None and ballot.passed is None, f"ballot {ballot.id}: a result while open"
+    opened = [b["answer"]["id"] for b in record.ballots if b["what"] == "open" and b["status"] == 201]
+    closed = [b["answer"]["id"] for b in record.ballots if b["what"] == "close" and b["status"] == 200]
+    assert opened and closed, f"no ballot was opened and closed: {record.statuses}"
+    for ballot_id in opened:
+        assert db.session.get(Ballot, ballot_id) is not None, f"acknowledged ballot {ballot_id} lost"
+    for ballot_id in closed:
+        assert db.session.get(Ballot, ballot_id).closed_at is not None, (
+            f"acknowledged close of {ballot_id} lost"
+        )
+
+
 def _check_publications(world: World, record: Record) -> None:
     numbers = db.session.scalars(select(Standard.number).where(Standard.number.is_not(None))).all()
     assert len(numbers) == len(set(numbers)), f"a number was given twice: {sorted(numbers)}"
@@ -530,7 +607,8 @@ def test_sigkill_during_saves_casts_and_publications_loses_no_acknowledged_write
     kills = _run(world, server, record)
 
     assert kills == KILLS, f"only {kills} kills in {KILLING_SECONDS} s: gunicorn restarted too slowly"
-    unanswered = [w for w in (*record.saves, *record.casts, *record.publications) if w["status"] == 0]
+    writes = (*record.saves, *record.casts, *record.publications, *record.ballots)
+    unanswered = [w for w in writes if w["status"] == 0]
     assert unanswered, "no kill came while a write was being answered"
     assert not record.failures, record.failures
     assert not record.server_errors, f"{record.server_errors[:5]}\n{server.log_tail()}"
@@ -542,5 +620,6 @@ def test_sigkill_during_saves_casts_and_publications_loses_no_acknowledged_write
     _check_revisions(world, record)
     _check_casts(world, record)
     _check_publications(world, record)
+    _check_ballots(world, record)
     assert db.session.scalar(select(func.count()).select_from(Membership)) == VOTERS + 2
     print(f"{kills} kills, {len(unanswered)} writes cut off; answers {dict(record.statuses)}")
