@@ -15,6 +15,8 @@ database. Afterwards, straight from the database:
   current vote is their latest acknowledged cast or a later unacknowledged one, and the counters
   (`casts` per voter, `cast_count` per ballot) equal the casts kept;
 - every acknowledged publication holds its number, and no number was given twice;
+- every ballot (opened and closed early by the secretariat meanwhile) has its whole electorate, and
+  once closed a result equal to a recount of its current votes;
 - SQLite's `PRAGMA integrity_check` is ok.
 """
 
@@ -67,8 +69,9 @@ LIFETIME = (0.1, 0.7)
 SAVED_STANDARDS, VOTERS, VOTING_THREADS = 2, 12, 2
 #: standards to publish, and standards to open a ballot on and close it: more than a run gets through
 PUBLISHABLE, BALLOTED = 60, 60
-#: a bound on the killing, so a machine too slow to restart gunicorn fails instead of hanging
-KILLING_SECONDS = 300
+#: a bound on the killing: a machine too busy to restart gunicorn quickly kills fewer times (at least
+#: MIN_KILLS) rather than run on (gunicorn restarts in about 2 s on 2 free cores, 5 s on busy ones)
+KILLING_SECONDS, MIN_KILLS = 150, 10
 BIN = Path(sys.executable).parent
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 CHOICES = ("approve", "approve_with_comments", "disapprove", "abstain")
@@ -606,7 +609,7 @@ def test_sigkill_during_saves_casts_and_publications_loses_no_acknowledged_write
 
     kills = _run(world, server, record)
 
-    assert kills == KILLS, f"only {kills} kills in {KILLING_SECONDS} s: gunicorn restarted too slowly"
+    assert kills == KILLS or kills >= MIN_KILLS, f"only {kills} kills in {KILLING_SECONDS} s"
     writes = (*record.saves, *record.casts, *record.publications, *record.ballots)
     unanswered = [w for w in writes if w["status"] == 0]
     assert unanswered, "no kill came while a write was being answered"
