@@ -52,6 +52,7 @@ from sqlalchemy import func, select
 from accounts.database import utcnow
 from accounts.models import Membership, Organisation, Role
 from authoring import operations as authoring
+from authoring.events import StandardEvent
 from authoring.examples import example_text
 from authoring.models import Revision, Stage, Standard, content_hash
 from extensions import db
@@ -426,12 +427,13 @@ def world(app: Any, make_org: Any, make_member: Any, make_token: Any) -> World:
 
 
 def _server_database_url(database_url: str) -> str:
-    """The URL gunicorn is given: PostgreSQL's test schema goes in the connection's options."""
+    """The URL gunicorn is given: PostgreSQL's test schema goes in the connection's options (only
+    the schema: the server commits as production does, not with the tests' synchronous_commit=off)."""
     if not database_url.startswith("postgresql"):
         return database_url
     url, options = postgresql_url_and_options()
-    pg_options = options["connect_args"]["options"]
-    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"options": pg_options})
+    schema = [o for o in options["connect_args"]["options"].split() if o.startswith("-csearch_path=")]
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"options": " ".join(schema)})
 
 
 def _run(world: World, server: Gunicorn, record: Record) -> int:
@@ -501,6 +503,18 @@ def _check_revisions(world: World, record: Record) -> None:
         assert standard.latest_number == len(rows), f"standard {standard_id} says {standard.latest_number}"
         bad = [r.number for r in rows if r.content_hash != content_hash(r.text)]
         assert not bad, f"standard {standard_id}: revisions {bad} do not hash to their text"
+        ids = {r.number: r.id for r in rows}
+        orphans = [r.number for r in rows if r.number > 1 and r.parent_id != ids[r.number - 1]]
+        assert not orphans, f"standard {standard_id}: revisions {orphans} do not follow the one before"
+        recorded = set(
+            db.session.execute(
+                select(StandardEvent.revision, StandardEvent.kind).where(
+                    StandardEvent.standard_id == standard_id
+                )
+            ).tuples()
+        )
+        unrecorded = [r.number for r in rows if (r.number, r.kind) not in recorded]
+        assert not unrecorded, f"standard {standard_id}: revisions {unrecorded} are not in its history"
     acknowledged = [s for s in record.saves if s["status"] == 201]
     assert acknowledged, f"no save was acknowledged: {record.statuses}"
     for save in acknowledged:
@@ -591,6 +605,12 @@ def _check_publications(world: World, record: Record) -> None:
     published = db.session.scalars(select(Standard).where(Standard.stage == Stage.PUBLISHED.value)).all()
     for standard in published:
         assert standard.number and standard.published_revision == standard.latest_number
+        moves = db.session.scalar(
+            select(func.count())
+            .select_from(StandardEvent)
+            .where(StandardEvent.standard_id == standard.id, StandardEvent.to_stage == Stage.PUBLISHED.value)
+        )
+        assert moves == 1, f"{standard.number} was published {moves} times in its history"
     association = db.session.scalars(select(Organisation).where(Organisation.code == "KILL")).one()
     sequences = db.session.scalars(
         select(Standard.sequence).where(
