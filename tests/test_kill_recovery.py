@@ -506,13 +506,10 @@ def _check_revisions(world: World, record: Record) -> None:
         ids = {r.number: r.id for r in rows}
         orphans = [r.number for r in rows if r.number > 1 and r.parent_id != ids[r.number - 1]]
         assert not orphans, f"standard {standard_id}: revisions {orphans} do not follow the one before"
-        recorded = set(
-            db.session.execute(
-                select(StandardEvent.revision, StandardEvent.kind).where(
-                    StandardEvent.standard_id == standard_id
-                )
-            ).tuples()
+        history = select(StandardEvent.revision, StandardEvent.kind).where(
+            StandardEvent.standard_id == standard_id
         )
+        recorded = {(number, kind) for number, kind in db.session.execute(history)}
         unrecorded = [r.number for r in rows if (r.number, r.kind) not in recorded]
         assert not unrecorded, f"standard {standard_id}: revisions {unrecorded} are not in its history"
     acknowledged = [s for s in record.saves if s["status"] == 201]
