@@ -63,16 +63,18 @@ pytestmark = pytest.mark.slow
 
 #: kills of the server in all (each one followed by a restart), shared by the runs on each database
 KILLS_IN_ALL = int(os.environ.get("KILL_RECOVERY_KILLS", "50"))
-KILLS = max(1, KILLS_IN_ALL // (2 if os.environ.get("TEST_DATABASE_URL") else 1))
+RUNS = 2 if os.environ.get("TEST_DATABASE_URL") else 1
+KILLS = max(1, KILLS_IN_ALL // RUNS)
 #: how long the server lives between its start and its kill, in seconds (chosen at random)
 LIFETIME = (0.1, 0.7)
 #: standards being saved, two saving threads each; voters, shared by the voting threads
 SAVED_STANDARDS, VOTERS, VOTING_THREADS = 2, 12, 2
 #: standards to publish, and standards to open a ballot on and close it: more than a run gets through
 PUBLISHABLE, BALLOTED = 60, 60
-#: a bound on the killing: a machine too busy to restart gunicorn quickly kills fewer times (at least
-#: MIN_KILLS) rather than run on (gunicorn restarts in about 2 s on 2 free cores, 5 s on busy ones)
-KILLING_SECONDS, MIN_KILLS = 150, 10
+#: a bound on the killing, about 2 minutes in all, shared by the runs: a machine too busy to restart
+#: gunicorn quickly kills fewer times (at least MIN_KILLS a run) rather than run on (gunicorn restarts
+#: in about 2 s on 2 free cores, 3.5 s on busy ones)
+KILLING_SECONDS, MIN_KILLS = 120 // RUNS, 10
 BIN = Path(sys.executable).parent
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 CHOICES = ("approve", "approve_with_comments", "disapprove", "abstain")
