@@ -453,8 +453,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         operation = OPERATIONS.get(rule.endpoint)
         if operation is None:
             raise LookupError(f"{rule.endpoint} ({rule.rule}) is served without an api_route declaration")
-        path, parameters = _openapi_path(rule)
-        parameters += [
+        path, path_parameters = _openapi_path(rule)
+        parameters = path_parameters + [
             {"name": name, "in": "query", "required": False, "schema": dict(kind), "description": words}
             for name, kind, words in operation.query
         ]
@@ -470,6 +470,12 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             errors.add(401)
         if operation.body is not None:
             errors.update({400, 413})
+        if operation.query:
+            # a query value that is not what the parameter takes (`per_page=x`): 400 with `fields`
+            errors.add(400)
+        if path_parameters:
+            # a path that names nothing, or nothing the token's user may see
+            errors.add(404)
         for status in sorted(errors):
             responses[str(status)] = {
                 "description": ERROR_DESCRIPTIONS[status],
