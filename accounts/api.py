@@ -465,9 +465,9 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             if body_schema is not None:
                 answer["content"] = {"application/json": {"schema": body_schema}}
             responses[str(status)] = answer
-        errors = {429, *operation.errors}
-        if operation.auth == "token":
-            errors.add(401)
+        # 401 on public routes too: a token that is wrong or revoked is refused there as well, and a
+        # public route about an object someone may see only when logged in asks for one
+        errors = {401, 429, *operation.errors}
         if operation.body is not None:
             errors.update({400, 413})
         if operation.query:

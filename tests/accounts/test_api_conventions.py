@@ -32,6 +32,8 @@ def test_an_unknown_path_under_the_api_is_a_json_404(client, token):
 def test_an_id_larger_than_any_row_can_have_is_a_404_not_a_500(client, token, standard_id):
     _error(client.get(f"/api/v1/standards/{standard_id}", headers=bearer(token)), 404, "not_found")
     assert client.get(f"/standards/{standard_id}").status_code == 404
+    # not 405: the rule of the GET does not match such a path either
+    _error(client.post(f"/api/v1/standards/{standard_id}/comments", headers=bearer(token)), 404, "not_found")
 
 
 def test_a_wrong_method_is_a_json_405(client, token):
@@ -178,3 +180,9 @@ def test_the_document_lists_400_for_query_parameters_and_404_for_path_parameters
     )
     assert "404" in paths["/standards/{standard_id}"]["get"]["responses"]
     assert "404" not in paths["/agencies"]["get"]["responses"]
+
+
+def test_public_routes_list_the_401_of_a_wrong_token(client):
+    declarations = client.get("/api/v1/openapi.json").json["paths"]["/standards/{standard_id}/declarations"]
+    assert "401" in declarations["get"]["responses"]
+    _error(client.get("/api/v1/registry", headers=bearer("sf_no-such-token")), 401, "unauthenticated")
