@@ -454,8 +454,16 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         if operation is None:
             raise LookupError(f"{rule.endpoint} ({rule.rule}) is served without an api_route declaration")
         path, path_parameters = _openapi_path(rule)
+        # every query parameter reads an empty value (`?status=`, as a form sends it) as not given
         parameters = path_parameters + [
-            {"name": name, "in": "query", "required": False, "schema": dict(kind), "description": words}
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "allowEmptyValue": True,
+                "schema": dict(kind),
+                "description": words,
+            }
             for name, kind, words in operation.query
         ]
         responses: dict[str, Any] = {}

@@ -182,6 +182,13 @@ def test_the_document_lists_400_for_query_parameters_and_404_for_path_parameters
     assert "404" not in paths["/agencies"]["get"]["responses"]
 
 
+def test_an_empty_query_value_is_documented_and_served_as_not_given(client, token):
+    agencies = client.get("/api/v1/openapi.json").json["paths"]["/agencies"]["get"]
+    assert all(p["allowEmptyValue"] for p in agencies["parameters"] if p["in"] == "query")
+    answer = client.get("/api/v1/agencies?per_page=&page=", headers=bearer(token))
+    assert answer.status_code == 200 and answer.json["per_page"] == 50
+
+
 def test_public_routes_list_the_401_of_a_wrong_token(client):
     declarations = client.get("/api/v1/openapi.json").json["paths"]["/standards/{standard_id}/declarations"]
     assert "401" in declarations["get"]["responses"]
