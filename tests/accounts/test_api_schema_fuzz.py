@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from app_testing import make_test_config, postgresql_url_and_options, reset_postgresql_schema
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -31,6 +32,9 @@ from accounts.database import utcnow
 from accounts.operations import find_user_by_email
 from accounts.permissions import OPERATOR
 from extensions import db as _db
+from wsgi import create_app
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 #: generated requests per operation and role
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
@@ -59,17 +63,9 @@ CONFIG = schemathesis.Config.from_dict(
             "database": "none",
             "with-security-parameters": False,
         },
-        "checks": {
-            "negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 409, 413, 422]}
-        },
+        "checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 409, 413, 422]}},
     }
 )
-
-
-@pytest.fixture
-def app_config() -> dict[str, Any]:
-    # exports at once, in the request; no rate limit in the way of the generated requests
-    return {"EXPORT_RUNNER": "sync", "DEMO_PASSWORD": "demo-password-1", "API_LIMIT": "1000000 per minute"}
 
 
 class IsolatedWsgi:
@@ -97,15 +93,42 @@ def role(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def api_schema(app: Flask) -> Any:
-    """The application's own OpenAPI document, read from `GET /api/v1/openapi.json`, with the demo loaded."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzzed_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application with the demo data (as `flask demo` loads them), once for every role: the
+    demo takes seconds to load, and what one role's requests changed is more for the next to meet."""
     from accounts.hooks import hooks
 
-    for load in hooks(app).demo_loaders:
-        load(app)
-        _db.session.commit()
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", IsolatedWsgi(app), config=CONFIG)
+    config: dict[str, Any] = {
+        # exports at once, in the request; no rate limit in the way of the generated requests
+        "EXPORT_RUNNER": "sync",
+        "DEMO_PASSWORD": "demo-password-1",
+        "API_LIMIT": "1000000 per minute",
+    }
+    if request.param == "postgresql":
+        url, options = postgresql_url_and_options()
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}"
+    application = create_app(make_test_config(url, **config))
+    with application.app_context():
+        if request.param == "postgresql":
+            reset_postgresql_schema(fresh=False)
+        else:
+            _db.create_all()
+        for load in hooks(application).demo_loaders:
+            load(application)
+            _db.session.commit()
+        yield application
+        _db.session.remove()
+        for engine in _db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzzed_app: Flask) -> Any:
+    """The application's own OpenAPI document, read from `GET /api/v1/openapi.json`."""
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", IsolatedWsgi(fuzzed_app), config=CONFIG)
 
 
 @pytest.fixture
