@@ -73,7 +73,7 @@ CONFIG = schemathesis.Config.from_dict(
 
 class IsolatedWsgi:
     """The application as a WSGI callable whose every request runs in a fresh context (its own `g`
-    and database session), as `IsolatedClient` does for the test client: the `app` fixture keeps an
+    and database session), as `IsolatedClient` does for the test client: `fuzzed_app` keeps an
     application context pushed that requests would otherwise share."""
 
     def __init__(self, app: Flask) -> None:
