@@ -24,6 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accounts.limit_storage import SWEPT_MEMORY_URI
 from accounts.refusals import Refused
+from accounts.routing import bound_ids
 from extensions import babel, csrf, db, init_compression, limiter, login_manager, migrate
 
 #: "module:attribute" of each package's blueprint, registered in this order
@@ -515,6 +516,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; `test_config` overrides the environment (tests, scripts)."""
     instance_path = os.environ.get("INSTANCE_PATH") or None  # must be absolute; default ./instance
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    bound_ids(app.url_map)
     _load_config(app, test_config)
     _init_extensions(app)
     _register_packages(app)

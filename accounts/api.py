@@ -453,9 +453,17 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         operation = OPERATIONS.get(rule.endpoint)
         if operation is None:
             raise LookupError(f"{rule.endpoint} ({rule.rule}) is served without an api_route declaration")
-        path, parameters = _openapi_path(rule)
-        parameters += [
-            {"name": name, "in": "query", "required": False, "schema": dict(kind), "description": words}
+        path, path_parameters = _openapi_path(rule)
+        # every query parameter reads an empty value (`?status=`, as a form sends it) as not given
+        parameters = path_parameters + [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "allowEmptyValue": True,
+                "schema": dict(kind),
+                "description": words,
+            }
             for name, kind, words in operation.query
         ]
         responses: dict[str, Any] = {}
@@ -465,11 +473,17 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             if body_schema is not None:
                 answer["content"] = {"application/json": {"schema": body_schema}}
             responses[str(status)] = answer
-        errors = {429, *operation.errors}
-        if operation.auth == "token":
-            errors.add(401)
+        # 401 on public routes too: a token that is wrong or revoked is refused there as well, and a
+        # public route about an object someone may see only when logged in asks for one
+        errors = {401, 429, *operation.errors}
         if operation.body is not None:
             errors.update({400, 413})
+        if operation.query:
+            # a query value that is not what the parameter takes (`per_page=x`): 400 with `fields`
+            errors.add(400)
+        if path_parameters:
+            # a path that names nothing, or nothing the token's user may see
+            errors.add(404)
         for status in sorted(errors):
             responses[str(status)] = {
                 "description": ERROR_DESCRIPTIONS[status],

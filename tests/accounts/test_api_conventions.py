@@ -28,6 +28,14 @@ def test_an_unknown_path_under_the_api_is_a_json_404(client, token):
     _error(client.get("/api/v1/standards/999999", headers=bearer(token)), 404, "not_found")
 
 
+@pytest.mark.parametrize("standard_id", [2**31, 2**63, 10**30])
+def test_an_id_larger_than_any_row_can_have_is_a_404_not_a_500(client, token, standard_id):
+    _error(client.get(f"/api/v1/standards/{standard_id}", headers=bearer(token)), 404, "not_found")
+    assert client.get(f"/standards/{standard_id}").status_code == 404
+    # not 405: the rule of the GET does not match such a path either
+    _error(client.post(f"/api/v1/standards/{standard_id}/comments", headers=bearer(token)), 404, "not_found")
+
+
 def test_a_wrong_method_is_a_json_405(client, token):
     _error(client.delete("/api/v1/agencies", headers=bearer(token)), 405, "method_not_allowed")
 
@@ -162,3 +170,26 @@ def test_every_schema_reference_of_the_document_resolves(client):
             assert entry["summary"] and entry["responses"], (method, path)
             names = {p["name"] for p in entry["parameters"] if p["in"] == "path"}
             assert names == set(re.findall(r"{(\w+)}", path)), (method, path)
+
+
+def test_the_document_lists_400_for_query_parameters_and_404_for_path_parameters(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    agencies = paths["/agencies"]["get"]["responses"]
+    assert "400" in agencies and agencies["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Error"
+    )
+    assert "404" in paths["/standards/{standard_id}"]["get"]["responses"]
+    assert "404" not in paths["/agencies"]["get"]["responses"]
+
+
+def test_an_empty_query_value_is_documented_and_served_as_not_given(client, token):
+    agencies = client.get("/api/v1/openapi.json").json["paths"]["/agencies"]["get"]
+    assert all(p["allowEmptyValue"] for p in agencies["parameters"] if p["in"] == "query")
+    answer = client.get("/api/v1/agencies?per_page=&page=", headers=bearer(token))
+    assert answer.status_code == 200 and answer.json["per_page"] == 50
+
+
+def test_public_routes_list_the_401_of_a_wrong_token(client):
+    declarations = client.get("/api/v1/openapi.json").json["paths"]["/standards/{standard_id}/declarations"]
+    assert "401" in declarations["get"]["responses"]
+    _error(client.get("/api/v1/registry", headers=bearer("sf_no-such-token")), 401, "unauthenticated")
