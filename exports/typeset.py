@@ -1,4 +1,4 @@
-"""Typesetting in a child process: `typst.compile` under a time limit and an address-space cap.
+"""Typesetting in a child process: `typst.compile` under a time limit and a memory cap.
 
 typst runs native code on the user's text. A formula of 200 nested `\\frac{` overflows its stack and
 the process dies with SIGSEGV; a flood of inline formulas or headings grows it by gigabytes and its
@@ -8,7 +8,7 @@ once per export:
 
     python -m exports.typeset --root DIR --memory-mb 2048 [--font-path DIR …] MAIN.typ  > PDF
 
-The child caps its own address space (`RLIMIT_AS`) and CPU time before it imports typst, writes the
+The child caps its own data (`RLIMIT_DATA`) and CPU time before it imports typst, writes the
 PDF on its standard output and typst's diagnostics on its standard error, and exits 1 when typst
 refuses the source. The parent kills it at the time limit. `compile_pdf` turns whatever happened
 into a `TypesetFailed` with the kind of failure (`error`, `crashed`, `memory`, `timeout`), which
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 #: seconds one compile may take before the child is killed (pandoc has the same)
 TIME_LIMIT = 120
-#: the child's address-space cap in MiB; a 300 KB standard peaks at about 300 MB resident
+#: the child's data cap in MiB; a 300 KB standard peaks at about 300 MB resident
 MEMORY_LIMIT_MB = 2048
 #: the child's CPU seconds, a backstop when no parent is left to kill it (typst lays out on threads)
 CPU_LIMIT_FACTOR = 4
@@ -46,7 +46,7 @@ _REFUSED = 1
 _OUT_OF_MEMORY = 3
 #: the child's exit status for any other exception (a bug or a broken installation)
 _BROKEN = 4
-#: what Rust prints when an allocation fails under RLIMIT_AS, before it aborts
+#: what Rust prints when an allocation fails under the cap, before it aborts
 _ALLOCATION_FAILED = "memory allocation of"
 
 
@@ -125,9 +125,15 @@ def _ending(returncode: int) -> str:
 
 
 def _cap(memory_mb: int, cpu_seconds: int) -> None:
-    """Cap this process before typst is loaded, so that every allocation of typst is under the cap."""
+    """Cap this process before typst is loaded, so that every allocation of typst is under the cap.
+
+    The cap is on data (heap and private writable mappings), not on the address space: the fonts
+    and libraries typst maps read-only and the arenas malloc reserves per thread grew the address
+    space by a machine's font count and core count, so an ordinary standard that needs 120 MB
+    failed under a 256 MB address-space cap on one machine and not on another.
+    """
     memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
 
 

@@ -4,13 +4,12 @@ exit status 2, never a traceback."""
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
-import time
 
 import pytest
+from cpu_time import cpu_seconds
 from export_helpers import docx_part
 
 from authoring.document import DocumentTooComplex, parse
@@ -98,17 +97,7 @@ def _export_paths(text: str) -> None:
 
 
 def _cpu(text: str) -> float:
-    """CPU seconds of the export paths, with the collector paused: in a worker that has run a thousand
-    tests, each full collection walks their leftovers too, which grows with the allocations of the
-    text and is not the code's cost."""
-    gc.collect()
-    gc.disable()
-    try:
-        start = time.process_time()
-        _export_paths(text)
-        return time.process_time() - start
-    finally:
-        gc.enable()
+    return cpu_seconds(lambda: _export_paths(text))
 
 
 @pytest.mark.slow
