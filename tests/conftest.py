@@ -339,8 +339,12 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
 
 
 @pytest.fixture
-def matrix(app: Flask, make_org: Any, make_member: Any, make_user: Any) -> Any:
-    """The permission matrix world (tests/permission_matrix.py) with clients per actor."""
+def matrix(
+    request: pytest.FixtureRequest, app: Flask, make_org: Any, make_member: Any, make_user: Any
+) -> Any:
+    """The permission matrix world (tests/permission_matrix.py) with clients per actor, and what the
+    requesting module's `MATRIX_SETUPS` put into each association side."""
     from permission_matrix import Matrix
 
-    return Matrix(app, {"make_org": make_org, "make_member": make_member, "make_user": make_user}, login)
+    factories = {"make_org": make_org, "make_member": make_member, "make_user": make_user}
+    return Matrix(app, factories, login, getattr(request.module, "MATRIX_SETUPS", ()))

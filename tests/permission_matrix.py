@@ -18,16 +18,17 @@ The world: two associations ("own" and "other") each with a secretariat, a draft
 member (and one open invitation); a government agency with a reviewer; the platform administrator;
 an outsider with no membership; and the anonymous visitor. The acting users are the "own"
 association's people (plus reviewer, admin, outsider); `side` is the organisation named in the URL.
-A package that needs more in the world (a standard, a ballot) adds it with a `matrix_setup` hook:
-`Matrix.setups.append(fn)` where `fn(world, side)` sets attributes on `side`.
+A module that needs more in the world (a standard, a ballot) names its hooks in `MATRIX_SETUPS`, a
+tuple of `fn(world, side)` that set attributes on `side`; the `matrix` fixture runs the hooks of the
+requesting module only, so a cell builds what its own routes name and nothing another package added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from accounts.models import Organisation, Role, User
 
@@ -189,19 +190,24 @@ def _cells(routes: list[Route]) -> Iterator[Cell]:
                 yield Cell(route, role, side)
 
 
+#: a hook that puts a package's objects into one association side of the world
+Setup = Callable[[World, Side], None]
+
+
 class Matrix:
     """The world of one test, and clients logged in as each of its actors."""
 
-    #: hooks `fn(world, side)` that packages add to put their objects into each association side
-    setups: ClassVar[list[Callable[[World, Side], None]]] = []
-
     def __init__(
-        self, app: Any, factories: Mapping[str, Callable[..., Any]], login: Callable[..., Any]
+        self,
+        app: Any,
+        factories: Mapping[str, Callable[..., Any]],
+        login: Callable[..., Any],
+        setups: Sequence[Setup] = (),
     ) -> None:
         self.app = app
         self.login = login
         self.world = build_world(factories)
-        for setup in self.setups:
+        for setup in setups:
             for side in (self.world.own, self.world.other):
                 setup(self.world, side)
 

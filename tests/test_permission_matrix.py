@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from permission_matrix import Matrix, Route, cells, everyone, own_members
+from permission_matrix import Route, cells, everyone, own_members
 
 
 def _membership_path(suffix: str = ""):
@@ -43,8 +43,8 @@ def _add_member_import(world, side) -> None:
     db.session.commit()
 
 
-if _add_member_import not in Matrix.setups:
-    Matrix.setups.append(_add_member_import)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_member_import,)
 
 
 def _member_list(world, side):

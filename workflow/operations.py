@@ -75,8 +75,8 @@ def transition(
     one (a publication that others overtook prepares again), so it must be the first thing a request
     writes.
     """
+    can_move_stages(actor, standard).require("forbidden")  # first: a stranger learns nothing of the moves
     move = _move(standard, to)
-    can_move_stages(actor, standard).require("forbidden")
     if move.target == Stage.DRAFTING and standard.latest_number == 0 and not first_revision_follows:
         # a proposal without text is accepted by `workflow.proposals.accept`, which writes revision 1
         raise Refused("gate", _("Accept this proposal on the association's proposals page."))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, cells
+from permission_matrix import ROLES, Route, cells
 
 from accounts.database import utcnow
 from adoption import operations as adoption
@@ -99,8 +99,8 @@ def _add_adoption(world, side) -> None:
     db.session.commit()
 
 
-if _add_adoption not in Matrix.setups:
-    Matrix.setups.append(_add_adoption)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_adoption,)
 
 
 def expect(seen: bool = False, **statuses: int) -> dict[str, int]:

@@ -9,7 +9,7 @@ The editor answers a reader who may not edit with a redirect to the read view (3
 from __future__ import annotations
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, Side, World, api_members, cells, everyone, own_members
+from permission_matrix import ROLES, Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -38,8 +38,8 @@ def _add_standards(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_standards not in Matrix.setups:
-    Matrix.setups.append(_add_standards)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_standards,)
 
 
 def _text(world: World, side: Side) -> dict[str, str]:

@@ -11,7 +11,7 @@ import hashlib
 import io
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, Side, World, cells, own_members
+from permission_matrix import ROLES, Route, Side, World, cells, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -74,8 +74,8 @@ def _add_exports(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_exports not in Matrix.setups:
-    Matrix.setups.append(_add_exports)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_exports,)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ is no member of an association) 404.
 from __future__ import annotations
 
 import pytest
-from permission_matrix import Matrix, Route, Side, World, cells, own_members
+from permission_matrix import Route, Side, World, cells, own_members
 
 from accounts.database import utcnow
 from extensions import db
@@ -28,8 +28,8 @@ def _add_proposal(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_proposal not in Matrix.setups:
-    Matrix.setups.append(_add_proposal)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_proposal,)
 
 PROPOSER = own_members(200, reviewer=404, admin=404)
 DECIDER = own_members(302, drafter=403, member=403, admin=404)

@@ -8,7 +8,7 @@ import hashlib
 from urllib.parse import quote
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, Side, World, cells
+from permission_matrix import ROLES, Route, Side, World, cells
 
 from accounts.database import utcnow
 from authoring import operations
@@ -64,8 +64,8 @@ def _add_registry_standards(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_registry_standards not in Matrix.setups:
-    Matrix.setups.append(_add_registry_standards)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_registry_standards,)
 
 
 def _everyone(status: int) -> dict[str, int]:

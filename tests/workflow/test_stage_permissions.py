@@ -9,7 +9,7 @@ association's people and the administrator (who reads but does not run an associ
 from __future__ import annotations
 
 import pytest
-from permission_matrix import ROLES, Matrix, Route, Side, World, api_members, cells, own_members
+from permission_matrix import ROLES, Route, Side, World, api_members, cells, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -43,8 +43,8 @@ def _add_stage_standards(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_stage_standards not in Matrix.setups:
-    Matrix.setups.append(_add_stage_standards)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_stage_standards,)
 
 #: the secretariat moves; the association's other members may read but not move; the admin reads
 MOVER = own_members(302, drafter=403, member=403, admin=403)

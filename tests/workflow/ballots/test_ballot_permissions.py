@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from permission_matrix import Matrix, Route, Side, World, api_members, cells, own_members
+from permission_matrix import Route, Side, World, api_members, cells, own_members
 
 from accounts.database import utcnow
 from authoring import operations
@@ -56,8 +56,8 @@ def _add_ballots(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_ballots not in Matrix.setups:
-    Matrix.setups.append(_add_ballots)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_ballots,)
 
 #: the secretariat runs ballots (302 back to the ballot); other members and the admin may only read
 RUNNER = own_members(302, drafter=403, member=403, admin=403)

@@ -13,7 +13,7 @@ import io
 
 import openpyxl
 import pytest
-from permission_matrix import Matrix, Route, Side, World, api_members, cells, everyone, own_members
+from permission_matrix import Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
 from authoring import operations as authoring
@@ -59,8 +59,8 @@ def _add_commented_standards(world: World, side: Side) -> None:
     db.session.commit()
 
 
-if _add_commented_standards not in Matrix.setups:
-    Matrix.setups.append(_add_commented_standards)
+#: what this module's routes need in each association side of the world (tests/conftest.py `matrix`)
+MATRIX_SETUPS = (_add_commented_standards,)
 
 
 def _template(world: World, side: Side) -> dict:
