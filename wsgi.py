@@ -19,9 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from accounts.database_outage import end_request_session, is_database_outage, outage_answer
 from accounts.limit_storage import SWEPT_MEMORY_URI
 from accounts.refusals import Refused
 from accounts.routing import bound_ids
@@ -135,6 +137,16 @@ MODEL_MODULES = (
 LANGUAGES = ("zh_CN", "en")
 
 
+class StandardForge(Flask):
+    """The application: Flask, but a database outage met while an error page is being made is
+    logged as one line (by `accounts.database_outage`), not as a traceback per request."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        if is_database_outage(exc_info[1]):
+            return  # the 500 handler answers it with the 503, which logs it
+        super().log_exception(exc_info)
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message says what to set."""
 
@@ -171,7 +183,12 @@ def _env_flag(name: str) -> bool:
 
 
 def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
-    from accounts.database import default_sqlite_url, normalise_database_url, sqlite_engine_options
+    from accounts.database import (
+        default_sqlite_url,
+        normalise_database_url,
+        postgresql_engine_options,
+        sqlite_engine_options,
+    )
     from authoring.figures import DEFAULT_MAX_BYTES as DEFAULT_FIGURE_MAX_BYTES
 
     env = os.environ
@@ -253,7 +270,7 @@ def _load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         for key, value in sqlite_engine_options().items():
             options.setdefault(key, value)
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+        postgresql_engine_options(app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}))
 
     # secure cookies except where the demo and development run over plain http on loopback
     if "SESSION_COOKIE_SECURE" not in (test_config or {}):
@@ -310,6 +327,8 @@ def _init_extensions(app: Flask) -> None:
     from accounts.models import User
 
     db.init_app(app)
+    # registered after Flask-SQLAlchemy's teardown, so it runs first: a lost connection ends cleanly
+    app.teardown_appcontext(end_request_session)
     migrate.init_app(
         app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True, compare_type=True
     )
@@ -480,8 +499,19 @@ def _register_pages(app: Flask) -> None:
         )
         return page, error.status
 
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError) -> Any:
+        """The database went away: a 503 to try again (accounts.database_outage); any other
+        database error is a bug, left to Flask (logged with its traceback, then the 500 below)."""
+        if is_database_outage(error):
+            return outage_answer(error)
+        raise error
+
     @app.errorhandler(500)
     def server_error(error: Exception) -> Any:
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, DBAPIError) and is_database_outage(original):
+            return outage_answer(original)  # lost while another error's page was being made
         title, message = messages[500]
         if wants_json():
             return json_error(500, str(message))
@@ -515,7 +545,7 @@ def tune_for_serving() -> None:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; `test_config` overrides the environment (tests, scripts)."""
     instance_path = os.environ.get("INSTANCE_PATH") or None  # must be absolute; default ./instance
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app = StandardForge(__name__, instance_relative_config=True, instance_path=instance_path)
     bound_ids(app.url_map)
     _load_config(app, test_config)
     _init_extensions(app)

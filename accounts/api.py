@@ -399,6 +399,7 @@ ERROR_DESCRIPTIONS = {
     413: "too_large",
     422: "invalid: well-formed but wrong",
     429: "rate_limited",
+    503: "unavailable: the database cannot be reached just now; try again after `Retry-After` seconds",
 }
 
 #: the query parameters of every list
@@ -475,7 +476,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             responses[str(status)] = answer
         # 401 on public routes too: a token that is wrong or revoked is refused there as well, and a
         # public route about an object someone may see only when logged in asks for one
-        errors = {401, 429, *operation.errors}
+        # 503 on every route: the database may be away for a moment (accounts.database_outage)
+        errors = {401, 429, 503, *operation.errors}
         if operation.body is not None:
             errors.update({400, 413})
         if operation.query:

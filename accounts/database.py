@@ -37,6 +37,11 @@ from sqlalchemy.types import TypeDecorator
 #: so writers queue behind one another instead of failing
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+#: seconds a new PostgreSQL connection may take before it fails (libpq's `connect_timeout`, at least 2):
+#: a database host that accepts the connection and then says nothing (a hung server, a half-open
+#: network path) costs a request this long and then a 503, never a worker held until gunicorn kills it
+POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 3
+
 #: the execution option read by the "begin" listener: "DEFERRED" (default), "IMMEDIATE", or "NONE"
 #: for a connection that runs one read statement, which SQLite makes consistent by itself
 SQLITE_BEGIN_OPTION = "sqlite_begin"
@@ -174,6 +179,15 @@ def default_sqlite_url(instance_path: str) -> str:
 def sqlite_engine_options() -> dict[str, Any]:
     """Engine options for SQLite: connections may move between threads (the dev server, tests)."""
     return {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+
+
+def postgresql_engine_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Engine options for PostgreSQL, given what the configuration already sets: the pool checks
+    each connection before lending it (a restarted server ended them all) and a connection attempt
+    is bounded (accounts.database_outage answers what still fails)."""
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("connect_args", {}).setdefault("connect_timeout", POSTGRESQL_CONNECT_TIMEOUT_SECONDS)
+    return options
 
 
 def configure_sqlite_engine(engine: Engine) -> None:

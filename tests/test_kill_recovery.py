@@ -22,17 +22,11 @@ database. Afterwards, straight from the database:
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import http.client
 import json
 import os
 import random
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -46,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_testing import ROOT, postgresql_url_and_options
+from app_testing import postgresql_url_and_options
+from gunicorn_server import Gunicorn, child_subreaper
 from sqlalchemy import func, select
 
 from accounts.database import utcnow
@@ -75,111 +70,17 @@ PUBLISHABLE, BALLOTED = 60, 60
 #: gunicorn quickly kills fewer times (at least MIN_KILLS a run) rather than run on (gunicorn restarts
 #: in about 2 s on 2 free cores, 3.5 s on busy ones)
 KILLING_SECONDS, MIN_KILLS = 120 // RUNS, 10
-BIN = Path(sys.executable).parent
-PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 CHOICES = ("approve", "approve_with_comments", "disapprove", "abstain")
 
 
-# -- the server, killed and started again ---------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _group(group_id: int) -> list[tuple[int, str, int]]:
-    """The processes of a process group: (pid, state, parent pid), read from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        if int(fields[2]) == group_id:
-            members.append((int(stat.parent.name), fields[0], int(fields[1])))
-    return members
+# -- the server, killed and started again: tests/gunicorn_server.py ------------------------------
 
 
 @pytest.fixture
 def subreaper() -> Iterator[None]:
-    """Make this process the one orphans are given to (Linux), so the killed workers get reaped:
-    the init of a container often reaps nobody."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    yield
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
-
-
-class Gunicorn:
-    """The app under gunicorn in a process group of its own, so one signal reaches every process."""
-
-    def __init__(self, database_url: str, tmp_path: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp_path / "gunicorn.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")}
-        self.env.update(
-            DATABASE_URL=database_url,
-            SECRET_KEY="kill-recovery",
-            BASE_URL=self.url,
-            INSTANCE_PATH=str(tmp_path / "instance"),
-            EXPORT_RUNNER="thread",
-            API_LIMIT="100000 per minute",
-        )
-
-    def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(BIN / "gunicorn"),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                    "--preload",  # the app is imported once, then forked: a restart costs one import
-                    "wsgi:create_app()",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v1/registry?per_page=1", timeout=5).close()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start:\n" + self.log_tail()) from None
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """SIGKILL the master and its workers at once: no worker finishes its request."""
-        assert self.process is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-        # the orphaned workers come to this process (a subreaper): reap them, so that none is left
-        # holding the port or the database, and no zombie is left behind
-        deadline = time.monotonic() + 30
-        while (members := _group(self.process.pid)) and time.monotonic() < deadline:
-            for pid, state, parent in members:
-                if state == "Z" and parent == os.getpid():
-                    with contextlib.suppress(ChildProcessError):
-                        os.waitpid(pid, os.WNOHANG)
-            if all(state == "Z" and parent != os.getpid() for _pid, state, parent in members):
-                return  # zombies another process must reap: dead, which is all that matters here
-            time.sleep(0.01)
-
-    def log_tail(self, characters: int = 6000) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
+    """The killed workers are given to this process, which reaps them (gunicorn_server.Gunicorn.kill)."""
+    with child_subreaper():
+        yield
 
 
 # -- the clients, and what they were told ---------------------------------------------------------
