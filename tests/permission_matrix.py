@@ -77,6 +77,28 @@ class Side:
     def membership(self, role: str) -> Any:
         return self.people[role].membership_in(self.org)
 
+    def new_standard(self, title: str, stage: Any = None) -> Any:
+        """A standard of this association made by its secretariat, its drafter on the drafting group,
+        flushed; put straight into `stage` when given (how it got there is the stage machine's test)."""
+        from accounts.database import utcnow
+        from authoring import operations
+        from extensions import db
+
+        standard = operations.create_standard(
+            self.org,
+            self.people["secretariat"],
+            title_zh=title,
+            title_en=None,
+            committee=None,
+            drafters=[self.membership("drafter")],
+            text=None,
+            now=utcnow(),
+        )
+        if stage is not None:
+            standard.stage = stage.value
+        db.session.flush()
+        return standard
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self.__dict__["extra"][name]

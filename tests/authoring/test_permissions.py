@@ -11,8 +11,6 @@ from __future__ import annotations
 import pytest
 from permission_matrix import ROLES, Route, Side, World, api_members, cells, everyone, own_members
 
-from accounts.database import utcnow
-from authoring import operations
 from authoring.models import Stage
 from extensions import db
 
@@ -23,17 +21,7 @@ def _add_standards(world: World, side: Side) -> None:
         ("frozen", Stage.CONSULTATION),
         ("published", Stage.PUBLISHED),
     ):
-        standard = operations.create_standard(
-            side.org,
-            side.people["secretariat"],
-            title_zh=f"{side.org.name}的标准",
-            title_en=None,
-            committee=None,
-            drafters=[side.membership("drafter")],
-            text=None,
-            now=utcnow(),
-        )
-        standard.stage = stage.value
+        standard = side.new_standard(f"{side.org.name}的标准", stage)
         side.extra[name] = standard
     db.session.commit()
 

@@ -14,7 +14,6 @@ import pytest
 from permission_matrix import ROLES, Route, Side, World, cells, own_members
 
 from accounts.database import utcnow
-from authoring import operations
 from authoring.figures import upload_figure
 from authoring.models import Stage
 from exports import TEMPLATE_VERSION
@@ -56,16 +55,7 @@ def _finished_job(standard, revision) -> ExportJob:
 
 def _add_exports(world: World, side: Side) -> None:
     for name, stage in (("export_draft", Stage.DRAFTING), ("export_published", Stage.PUBLISHED)):
-        standard = operations.create_standard(
-            side.org,
-            side.people["secretariat"],
-            title_zh=f"{side.org.name}的导出标准",
-            title_en=None,
-            committee=None,
-            drafters=[side.membership("drafter")],
-            text=None,
-            now=utcnow(),
-        )
+        standard = side.new_standard(f"{side.org.name}的导出标准")
         db.session.flush()
         upload_figure(standard, side.people["drafter"], "flow.png", _png(), now=utcnow())
         standard.stage = stage.value

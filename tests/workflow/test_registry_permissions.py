@@ -11,7 +11,6 @@ import pytest
 from permission_matrix import ROLES, Route, Side, World, cells
 
 from accounts.database import utcnow
-from authoring import operations
 from authoring.models import Stage
 from exports import TEMPLATE_VERSION
 from exports.models import ExportFile, ExportJob
@@ -21,17 +20,7 @@ from workflow.registry_index import index_published
 
 def _add_registry_standards(world: World, side: Side) -> None:
     for name, stage in (("registry_published", Stage.PUBLISHED), ("registry_draft", Stage.DRAFTING)):
-        standard = operations.create_standard(
-            side.org,
-            side.people["secretariat"],
-            title_zh=f"{side.org.name}的目录标准",
-            title_en=None,
-            committee=None,
-            drafters=[side.membership("drafter")],
-            text=None,
-            now=utcnow(),
-        )
-        standard.stage = stage.value
+        standard = side.new_standard(f"{side.org.name}的目录标准", stage)
         side.extra[name] = standard
         side.extra[f"{name}_number"] = f"T/{side.org.code} 1\u20142026"
     published = side.extra["registry_published"]

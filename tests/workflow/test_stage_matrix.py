@@ -27,7 +27,6 @@ import pytest
 from permission_matrix import Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
-from authoring import operations
 from authoring.models import EDITABLE_STAGES, PUBLIC_STAGES, Stage
 from extensions import db
 
@@ -42,17 +41,7 @@ CANCELLABLE_STAGES = {
 def _put_in_stage(side: Side, stage: Stage) -> None:
     """A standard of `side`'s association in `stage`, its drafter on the drafting group; from
     publication on it has a number, as every published standard does."""
-    standard = operations.create_standard(
-        side.org,
-        side.people["secretariat"],
-        title_zh=f"{side.org.name}的{stage.label}标准",
-        title_en=None,
-        committee=None,
-        drafters=[side.membership("drafter")],
-        text=None,
-        now=utcnow(),
-    )
-    standard.stage = stage.value
+    standard = side.new_standard(f"{side.org.name}的{stage.label}标准", stage)
     if stage in PUBLIC_STAGES:
         standard.number, standard.sequence = f"T/{side.org.code} 7\u20142026", 7
         standard.published_on, standard.published_revision = utcnow().date(), standard.latest_number

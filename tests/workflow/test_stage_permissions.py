@@ -12,7 +12,6 @@ import pytest
 from permission_matrix import ROLES, Route, Side, World, api_members, cells, own_members
 
 from accounts.database import utcnow
-from authoring import operations
 from authoring.models import Stage
 from extensions import db
 from workflow import operations as workflow
@@ -20,16 +19,7 @@ from workflow import operations as workflow
 
 def _add_stage_standards(world: World, side: Side) -> None:
     for name in ("to_release", "in_consultation"):
-        standard = operations.create_standard(
-            side.org,
-            side.people["secretariat"],
-            title_zh=f"{side.org.name}的{name}",
-            title_en=None,
-            committee=None,
-            drafters=[side.membership("drafter")],
-            text=None,
-            now=utcnow(),
-        )
+        standard = side.new_standard(f"{side.org.name}的{name}")
         side.extra[name] = standard
     db.session.flush()
     workflow.transition(

@@ -16,7 +16,6 @@ import pytest
 from permission_matrix import Route, Side, World, api_members, cells, everyone, own_members
 
 from accounts.database import utcnow
-from authoring import operations as authoring
 from authoring.models import Stage
 from extensions import db
 from workflow import operations as stages
@@ -25,16 +24,7 @@ from workflow.comments import operations
 
 def _add_commented_standards(world: World, side: Side) -> None:
     for name in ("consulted", "disposing"):
-        standard = authoring.create_standard(
-            side.org,
-            side.people["secretariat"],
-            title_zh=f"{side.org.name}的{name}",
-            title_en=None,
-            committee=None,
-            drafters=[side.membership("drafter")],
-            text=None,
-            now=utcnow(),
-        )
+        standard = side.new_standard(f"{side.org.name}的{name}")
         db.session.flush()
         stages.transition(
             standard,
