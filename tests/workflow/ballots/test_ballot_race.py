@@ -1,6 +1,7 @@
-"""200 voters casting and changing votes from real processes while the secretariat closes the ballot.
+"""500 voters casting and changing votes from real processes while the secretariat closes the ballot.
 
-Four voter processes (50 voters each, every vote changed on each of three rounds) and one closer run
+Four voter processes (125 voters each, every vote changed on each of three rounds: 1,500 casts and
+changes; RACE_VOTERS=N, a multiple of four, runs another size) and one closer run
 on the same database (a SQLite file, and PostgreSQL when TEST_DATABASE_URL is set). Afterwards:
 exactly one current vote per voter; every acknowledged cast is in the history and nothing else is;
 each voter's current vote is their last acknowledged cast; once a voter was refused as closed no
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +31,8 @@ from workflow.ballots.tally import tally
 
 pytestmark = pytest.mark.slow
 
-VOTERS, PROCESSES, ROUNDS = 200, 4, 3
+PROCESSES, ROUNDS = 4, 3
+VOTERS = int(os.environ.get("RACE_VOTERS", "500"))
 
 
 def _electorate(association, count):
@@ -44,10 +47,11 @@ def _electorate(association, count):
     return [u.id for u in users]
 
 
-def test_two_hundred_voters_while_the_ballot_closes(
+def test_every_voter_casts_while_the_ballot_closes(
     app, database_url, association, secretariat, make_standard, tmp_path: Path
 ):
     in_review = make_standard(stage=Stage.REVIEW)
+    assert VOTERS % PROCESSES == 0, "RACE_VOTERS must be a multiple of four"
     user_ids = _electorate(association, VOTERS)
     now = utcnow()
     ballot = operations.open_ballot(
