@@ -1,7 +1,7 @@
 """A busy server on the embedded SQLite queues its writers: zero 5xx while people work at once.
 
 The app runs as `make run` serves it (gunicorn, 2 workers × 4 threads, the demo configuration, the
-thread export runner) on a SQLite file in a temporary folder, migrated and loaded with the demo by
+thread export runner; tests/gunicorn_server.py) on a SQLite file in a temporary folder, migrated and loaded with the demo by
 the real commands. Several client threads, each a drafter with their own cookies, then for a bounded
 time save revisions (some of 100,000 CJK characters replacing 100,000 others, the reproduction of
 issue 9), request exports, switch the language, and log out and in again. Every answer must be
@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import random
 import re
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -31,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from app_testing import ROOT, make_test_config
+from gunicorn_server import BIN, Gunicorn, child_subreaper
 from werkzeug.security import generate_password_hash
 
 pytestmark = pytest.mark.slow
@@ -42,7 +40,6 @@ CLIENTS = 6
 LARGE_WRITERS = 2
 LARGE_CHARACTERS = 100_000
 PASSWORD = "concurrent writers 42"
-BIN = Path(sys.executable).parent
 
 
 @dataclass
@@ -54,12 +51,6 @@ class Server:
 
     def log_tail(self, characters: int = 6000) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-characters:]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _add_drafters(database_url: str, emails: list[str]) -> list[int]:
@@ -119,57 +110,19 @@ def _add_drafters(database_url: str, emails: list[str]) -> list[int]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Server]:
     database_url = f"sqlite:///{tmp_path / 'standardforge.sqlite3'}"
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "TEST_DATABASE_URL")}
-    env.update(
-        DEMO="1",
-        DATABASE_URL=database_url,
-        INSTANCE_PATH=str(tmp_path / "instance"),
-        PORT=str(port),
-        EXPORT_RUNNER="thread",
-        FLASK_APP="wsgi",
-    )
+    server = Gunicorn(database_url, tmp_path, env={"DEMO": "1", "FLASK_APP": "wsgi"})
     for command in (["db", "upgrade"], ["demo"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "flask"), *command], cwd=ROOT, env=server.env, check=True, capture_output=True
+        )
     emails = [f"writer{n}@concurrent.test" for n in range(CLIENTS)]
     standard_ids = _add_drafters(database_url, emails)
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "wsgi:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}", standard_ids, emails, log_path)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{server.url}/login", timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start:\n" + server.log_tail()) from None
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
+    with child_subreaper():
+        server.start()
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            yield Server(server.url, standard_ids, emails, server.log_path)
+        finally:
+            server.stop()
 
 
 @dataclass
