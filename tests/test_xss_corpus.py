@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from app_testing import LiveServer, make_test_config
+from finished_exports import finished_export
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -41,9 +42,7 @@ from adoption import operations as adoption
 from authoring import operations as authoring
 from authoring.examples import example_text
 from authoring.models import Standard
-from exports import TEMPLATE_VERSION
-from exports.dossier_manifest import build_manifest, sha256_hex, write_dossier
-from exports.models import ExportFile, ExportJob
+from exports.dossier_manifest import build_manifest, write_dossier
 from extensions import db
 from workflow import proposals
 from workflow.ballots.operations import cast_vote, close_ballot, open_ballot_of
@@ -300,28 +299,7 @@ def _dossier_for(standard: Standard, *, now: datetime) -> str:
         built_at=now,
         built_by="xss",
     )
-    data = write_dossier(files, manifest)
-    sha = sha256_hex(data)
-    db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
-    db.session.add(
-        ExportJob(
-            standard=standard,
-            revision=revision,
-            format="dossier",
-            template_version=TEMPLATE_VERSION,
-            cache_key=sha,
-            status="done",
-            progress=100,
-            step="done",
-            warnings=[],
-            result_sha256=sha,
-            filename="d.zip",
-            media_type="application/zip",
-            size=len(data),
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    sha = finished_export(standard, revision, write_dossier(files, manifest), format="dossier").result_sha256
     db.session.flush()
     return sha
 

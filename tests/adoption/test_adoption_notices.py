@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from finished_exports import finished_export
 from sqlalchemy import select
 
 from accounts.database import utcnow
@@ -14,9 +15,7 @@ from accounts.notices import Notice
 from adoption import operations as adoption
 from authoring import operations
 from authoring.models import Stage
-from exports import TEMPLATE_VERSION
-from exports.dossier_manifest import build_manifest, sha256_hex, write_dossier
-from exports.models import ExportFile, ExportJob
+from exports.dossier_manifest import build_manifest, write_dossier
 from extensions import db
 
 TEXT = "---\ntitle:\n  zh: 采信通知标准\n---\n\n# 范围 {#scope}\n\n本文件规定了采信。\n"
@@ -46,17 +45,7 @@ def world(make_org, make_member):
         files, number=standard.number, revision=revision.number,
         content_sha256=revision.content_hash, built_at=utcnow(), built_by="test",
     )  # fmt: skip
-    data = write_dossier(files, manifest)
-    sha = sha256_hex(data)
-    db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
-    db.session.add(
-        ExportJob(
-            standard=standard, revision=revision, format="dossier", template_version=TEMPLATE_VERSION,
-            cache_key=sha, status="done", progress=100, step="done", warnings=[], result_sha256=sha,
-            filename="d.zip", media_type="application/zip", size=len(data),
-            created_at=utcnow(), updated_at=utcnow(),
-        )
-    )  # fmt: skip
+    sha = finished_export(standard, revision, write_dossier(files, manifest), format="dossier").result_sha256
     db.session.commit()
 
     class World:

@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from finished_exports import finished_export
 from permission_matrix import ROLES, Route, cells
 
 from accounts.database import utcnow
 from adoption import operations as adoption
 from authoring import operations
 from authoring.models import Stage
-from exports import TEMPLATE_VERSION
-from exports.dossier_manifest import build_manifest, sha256_hex, write_dossier
-from exports.models import ExportFile, ExportJob
+from exports.dossier_manifest import build_manifest, write_dossier
 from extensions import db
 from workflow.registry_index import index_published
 
@@ -57,28 +56,8 @@ def _add_adoption(world, side) -> None:
         built_at=utcnow(),
         built_by="matrix",
     )
-    data = write_dossier(files, manifest)
-    sha = sha256_hex(data)
-    if db.session.get(ExportFile, sha) is None:
-        db.session.add(ExportFile(sha256=sha, data=data, size=len(data)))
-    job = ExportJob(
-        standard=standard,
-        revision=revision,
-        format="dossier",
-        template_version=TEMPLATE_VERSION,
-        cache_key=sha,
-        status="done",
-        progress=100,
-        step="done",
-        warnings=[],
-        result_sha256=sha,
-        filename="d.zip",
-        media_type="application/zip",
-        size=len(data),
-        created_at=utcnow(),
-        updated_at=utcnow(),
-    )
-    db.session.add(job)
+    job = finished_export(standard, revision, write_dossier(files, manifest), format="dossier")
+    sha = job.result_sha256
     db.session.flush()
     side.extra["adopted_standard"] = standard
     side.extra["dossier"] = sha

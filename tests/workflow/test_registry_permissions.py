@@ -4,16 +4,14 @@ for everyone, its own association's members included (the registry is not where 
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import quote
 
 import pytest
+from finished_exports import finished_export
 from permission_matrix import ROLES, Route, Side, World, cells
 
 from accounts.database import utcnow
 from authoring.models import Stage
-from exports import TEMPLATE_VERSION
-from exports.models import ExportFile, ExportJob
 from extensions import db
 from workflow.registry_index import index_published
 
@@ -30,25 +28,8 @@ def _add_registry_standards(world: World, side: Side) -> None:
     index_published(published, published.latest_revision().text)
     # its PDF, already made: the download route answers with the file
     data = b"%PDF-1.7 registry matrix"
-    sha256 = hashlib.sha256(data).hexdigest()
-    if db.session.get(ExportFile, sha256) is None:
-        db.session.add(ExportFile(sha256=sha256, data=data, size=len(data)))
-    db.session.add(
-        ExportJob(
-            standard=published,
-            revision=published.latest_revision(),
-            format="pdf",
-            template_version=TEMPLATE_VERSION,
-            cache_key=f"matrix-{published.id}",
-            status="done",
-            progress=100,
-            step="done",
-            warnings=[],
-            result_sha256=sha256,
-            filename="standard.pdf",
-            media_type="application/pdf",
-            size=len(data),
-        )
+    finished_export(
+        published, published.latest_revision(), data, format="pdf", cache_key=f"matrix-{published.id}"
     )
     db.session.commit()
 
