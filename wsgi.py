@@ -2,7 +2,7 @@
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
 Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
-STANDARD_PANELS, STANDARD_PAGE_VERSIONS, REGISTRY_PANELS, DOSSIER_SECTIONS): each entry names code that exists, and a missing one stops the start-up.
+STANDARD_PANELS, STANDARD_PAGE_VERSIONS, REGISTRY_PANELS, DOSSIER_SECTIONS, BACKUP_CHECKS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ BLUEPRINTS = (
     "adoption.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
-CLI_MODULES = ("accounts.cli", "workflow.ballots.commands")
+CLI_MODULES = ("accounts.cli", "accounts.backup_commands", "workflow.ballots.commands")
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
 DEMO_LOADERS = (
     "accounts.demo:load_demo",
@@ -117,6 +117,18 @@ DOSSIER_SECTIONS = (
 )
 #: `standard_fields(standard)` hooks that add members to the API's Standard object (authoring.api)
 API_STANDARD_FIELDS = ("workflow.api:standard_fields",)
+#: `check(session, recompute=…)` hooks whose named values `flask backup` records in the archive's
+#: manifest and `flask restore` recomputes from the restored data and compares (accounts.backup)
+BACKUP_CHECKS = (
+    "accounts.backup_checks:organisation_counts",
+    "authoring.backup_checks:revision_hashes",
+    "authoring.backup_checks:figure_hashes",
+    "authoring.backup_checks:organisation_counts",
+    "workflow.ballots.backup_checks:tallies",
+    "workflow.ballots.backup_checks:organisation_counts",
+    "workflow.comments.backup_checks:organisation_counts",
+    "exports.backup_checks:file_hashes",
+)
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = (
     "accounts.models",
@@ -397,6 +409,7 @@ def _register_packages(app: Flask) -> None:
     registered.org_link_sources = [import_hook(path) for path in ORG_LINKS]
     registered.api_standard_fields = [import_hook(path) for path in API_STANDARD_FIELDS]
     registered.revision_saved = [import_hook(path) for path in REVISION_SAVED]
+    registered.backup_checks = [import_hook(path) for path in BACKUP_CHECKS]
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
     registry_views.registered_panels(app)[:] = [import_hook(path) for path in REGISTRY_PANELS]

@@ -57,6 +57,9 @@ OrgLinkSource = Callable[["Organisation", "User"], Iterable[OrgLink]]
 RevisionSaved = Callable[[Any, Any], None]
 #: `standard_fields(standard)`: members a package adds to (or refines in) the API's Standard object
 StandardFieldSource = Callable[[Any], Mapping[str, Any]]
+#: `check(session, recompute=…)`: named values a backup records and a restore recomputes
+#: (accounts.backup: what the original stores when False, what the restored data gives when True)
+BackupCheck = Callable[..., Mapping[str, Any]]
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Hooks:
     org_link_sources: list[OrgLinkSource] = field(default_factory=list)
     api_standard_fields: list[StandardFieldSource] = field(default_factory=list)
     revision_saved: list[RevisionSaved] = field(default_factory=list)
+    backup_checks: list[BackupCheck] = field(default_factory=list)
 
 
 def hooks(app: Flask | None = None) -> Hooks:
