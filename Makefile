@@ -15,8 +15,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export FLASK_APP := wsgi
 
 #: system packages the tests need: the browser, CJK fonts, PDF tools, LibreOffice (DOCX checks), and wrk
-#: (the load generator of bench/bench_pages.py)
-APT_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui libreoffice-math-nogui wrk
+#: (the load generator of bench/bench_pages.py), postgresql-client (pg_dump and pg_restore for `flask backup`)
+APT_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-writer-nogui libreoffice-math-nogui wrk postgresql-client
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 FRONTEND_SOURCES := $(wildcard package.json package-lock.json frontend/*.js frontend/**/*.js)
