@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accounts.backup_checks import counts_by
+from accounts.backup_checks import N_, counts_by
 from authoring.figures import Figure
 from authoring.models import Revision, Standard, content_hash
 
@@ -28,7 +28,7 @@ def revision_hashes(session: Session, *, recompute: bool) -> dict[str, Any]:
     else:
         rows = session.execute(select(Revision.standard_id, Revision.number, Revision.content_hash))
         hashes = {f"{standard}#{number}": stored for standard, number, stored in rows}
-    return {"revision hashes": hashes}
+    return {N_("revision hashes"): hashes}
 
 
 def figure_hashes(session: Session, *, recompute: bool) -> dict[str, Any]:
@@ -38,14 +38,14 @@ def figure_hashes(session: Session, *, recompute: bool) -> dict[str, Any]:
         hashes = {str(figure): hashlib.sha256(data).hexdigest() for figure, data in rows}
     else:
         hashes = {str(figure): stored for figure, stored in session.execute(select(Figure.id, Figure.sha256))}
-    return {"figure hashes": hashes}
+    return {N_("figure hashes"): hashes}
 
 
 def organisation_counts(session: Session, *, recompute: bool) -> dict[str, Any]:
     """Standards and revisions per association id."""
     return {
-        "standards per organisation": counts_by(session, select(Standard.association_id, func.count())),
-        "revisions per organisation": counts_by(
+        N_("standards per organisation"): counts_by(session, select(Standard.association_id, func.count())),
+        N_("revisions per organisation"): counts_by(
             session,
             select(Standard.association_id, func.count(Revision.id)).join(
                 Revision, Revision.standard_id == Standard.id

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from accounts.backup_checks import N_
 from exports.models import ExportFile
 
 _BATCH = 50
@@ -21,4 +22,4 @@ def file_hashes(session: Session, *, recompute: bool) -> dict[str, Any]:
         hashes = sorted(hashlib.sha256(data).hexdigest() for data in rows)
     else:
         hashes = sorted(session.scalars(select(ExportFile.sha256)))
-    return {"export file hashes": hashes}
+    return {N_("export file hashes"): hashes}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accounts.backup_checks import counts_by
+from accounts.backup_checks import N_, counts_by
 from authoring.models import Standard
 from workflow.ballots.models import Ballot, BallotVoter, VoteCast
 from workflow.ballots.operations import counts_of
@@ -32,19 +32,19 @@ def tallies(session: Session, *, recompute: bool) -> dict[str, Any]:
             results[str(ballot.id)] = {"passed": recount.passed, "result": result}
         else:
             results[str(ballot.id)] = {"passed": ballot.passed, "result": ballot.result}
-    return {"ballot results": results}
+    return {N_("ballot results"): results}
 
 
 def organisation_counts(session: Session, *, recompute: bool) -> dict[str, Any]:
     """Ballots and vote casts per association id."""
     return {
-        "ballots per organisation": counts_by(
+        N_("ballots per organisation"): counts_by(
             session,
             select(Standard.association_id, func.count(Ballot.id)).join(
                 Ballot, Ballot.standard_id == Standard.id
             ),
         ),
-        "votes per organisation": counts_by(
+        N_("votes per organisation"): counts_by(
             session,
             select(Standard.association_id, func.count(VoteCast.id))
             .join(Ballot, Ballot.standard_id == Standard.id)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from accounts.backup_checks import counts_by
+from accounts.backup_checks import N_, counts_by
 from authoring.models import Standard
 from workflow.comments.models import Comment, CommentReply
 
@@ -16,13 +16,13 @@ from workflow.comments.models import Comment, CommentReply
 def organisation_counts(session: Session, *, recompute: bool) -> dict[str, Any]:
     """Comments and replies per association id."""
     return {
-        "comments per organisation": counts_by(
+        N_("comments per organisation"): counts_by(
             session,
             select(Standard.association_id, func.count(Comment.id)).join(
                 Comment, Comment.standard_id == Standard.id
             ),
         ),
-        "comment replies per organisation": counts_by(
+        N_("comment replies per organisation"): counts_by(
             session,
             select(Standard.association_id, func.count(CommentReply.id))
             .join(Comment, Comment.standard_id == Standard.id)
