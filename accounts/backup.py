@@ -182,13 +182,17 @@ def backup(app: Flask, destination: Path, checks: Sequence[BackupCheck]) -> Back
         }
         encoded = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
         partial = destination.with_name(destination.name + ".partial")
-        with tarfile.open(partial, "w", format=tarfile.USTAR_FORMAT) as archive:
-            _add_bytes(archive, MANIFEST, encoded)
-            _add_bytes(archive, MANIFEST_DIGEST, hashlib.sha256(encoded).hexdigest().encode("ascii"))
-            archive.add(dump, arcname=dump.name, recursive=False, filter=_plain)
-            for entry, (_name, path) in zip(manifest["files"], files, strict=True):
-                archive.add(path, arcname=entry["member"], recursive=False, filter=_plain)
-        os.replace(partial, destination)
+        try:
+            with tarfile.open(partial, "w", format=tarfile.USTAR_FORMAT) as archive:
+                _add_bytes(archive, MANIFEST, encoded)
+                _add_bytes(archive, MANIFEST_DIGEST, hashlib.sha256(encoded).hexdigest().encode("ascii"))
+                archive.add(dump, arcname=dump.name, recursive=False, filter=_plain)
+                for entry, (_name, path) in zip(manifest["files"], files, strict=True):
+                    archive.add(path, arcname=entry["member"], recursive=False, filter=_plain)
+            os.replace(partial, destination)  # FILE is a whole archive or untouched, never half of one
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return BackupSummary(
         path=destination,
         backend=backend,
@@ -216,7 +220,10 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 def _sqlite_snapshot(copy: Path, checks: Sequence[BackupCheck]) -> dict[str, Any]:
     """Copy the database with SQLite's online backup (one step: one consistent read while writers
     go on, in WAL mode), then read the manifest's values from the copy, so they describe it exactly."""
-    source = sqlite3.connect(db.engine.url.database or "", timeout=30)
+    database = Path(db.engine.url.database or "")
+    if not database.is_file():  # sqlite3.connect would make an empty one, and back that up
+        raise _refuse(_("There is no database file at %(path)s.", path=database))
+    source = sqlite3.connect(database, timeout=30)
     target = sqlite3.connect(copy)
     try:
         source.backup(target)
@@ -233,6 +240,14 @@ def _sqlite_snapshot(copy: Path, checks: Sequence[BackupCheck]) -> dict[str, Any
             }
     finally:
         engine.dispose()
+
+
+def _client(name: str) -> str:
+    """The path of a PostgreSQL client program; refused, with what to install, when it is missing."""
+    found = shutil.which(name)
+    if found is None:
+        raise _refuse(_("%(program)s is not installed (apt-get install postgresql-client).", program=name))
+    return found
 
 
 def libpq_target(url: URL) -> tuple[str, dict[str, str]]:
@@ -255,7 +270,7 @@ def _postgresql_snapshot(dump: Path, checks: Sequence[BackupCheck]) -> dict[str,
             schema = connection.scalar(text("SELECT current_schema()"))
             completed = subprocess.run(
                 [
-                    shutil.which("pg_dump") or "pg_dump",
+                    _client("pg_dump"),
                     "--format=custom",
                     f"--snapshot={snapshot}",
                     f"--schema={schema}",
@@ -518,7 +533,7 @@ def _restore_postgresql(dump: Path, schema_exists: bool, extensions: Mapping[str
             connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             connection.execute(text(f'CREATE EXTENSION IF NOT EXISTS "{name}" SCHEMA "{schema}"'))
     db.engine.dispose()
-    pg_restore = shutil.which("pg_restore") or "pg_restore"
+    pg_restore = _client("pg_restore")
     command = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
     with tempfile.TemporaryDirectory(prefix="stdforge-restore-list-") as work:
         if schema_exists:

@@ -1,5 +1,7 @@
 """`flask --app wsgi backup FILE` and `flask --app wsgi restore FILE` (accounts.backup does the work).
 
+`backup` exits 0 when the archive is written, 2 when it could not be (nothing is left at FILE).
+
 Exit statuses of `restore`: 0 when the restored data equals the manifest, 1 when it was restored but
 some check differs (the report says which), 2 when it was refused and nothing changed (not an
 archive, a damaged one, an unknown format version, a database that is not empty).
@@ -31,6 +33,9 @@ def backup_command(file: Path) -> None:
         summary = backup.backup(app, file, hooks(app).backup_checks)
     except Refused as refused:
         click.echo(refused.message, err=True)
+        raise SystemExit(EXIT_REFUSED) from None
+    except OSError as error:
+        click.echo(_("Cannot write %(path)s: %(error)s", path=file, error=error.strerror or error), err=True)
         raise SystemExit(EXIT_REFUSED) from None
     click.echo(
         _(

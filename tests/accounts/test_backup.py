@@ -380,3 +380,14 @@ def test_a_backup_taken_while_another_process_saves_restores_consistently(
         )
     assert first + 3 <= restored <= last - 3, (first, restored, last)
     assert numbers == list(range(1, restored + 1))
+
+
+def test_a_backup_that_cannot_be_written_exits_2_and_leaves_nothing(app: Flask, tmp_path: Path):
+    app.instance_path = str(tmp_path / "instance")
+    target = tmp_path / "no such folder" / "platform.backup"
+
+    result = run(app, "backup", str(target))
+
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not target.parent.exists()
