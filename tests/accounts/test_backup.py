@@ -102,20 +102,27 @@ def world(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
 @pytest.fixture
 def fresh(database_url: str, tmp_path: Path) -> Iterator[Callable[[], Flask]]:
     """`fresh()`: an application on a new, empty database of the same backend each call (on
-    PostgreSQL a database made and dropped here, read through the same schema name as the original)."""
+    PostgreSQL a database made and dropped here, read through the same schema name as the original,
+    which `fresh(with_schema=True)` makes empty beforehand)."""
     made: list[tuple[Flask, str]] = []
     admin: Engine | None = None
     url, options = postgresql_url_and_options() if database_url.startswith("postgresql") else ("", {})
     if url:
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
 
-    def factory() -> Flask:
+    def factory(*, with_schema: bool = False) -> Flask:
         name = f"restore_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{len(made)}"
         if admin is not None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             target_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+            if with_schema:  # as `public` is in every new database: restore must not create it again
+                schema = options["connect_args"]["options"].split("search_path=")[1].split()[0]
+                maker = create_engine(target_url)
+                with maker.begin() as connection:
+                    connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+                maker.dispose()
             config = make_test_config(target_url, SQLALCHEMY_ENGINE_OPTIONS=options)
         else:
             config = make_test_config(f"sqlite:///{tmp_path / name}.sqlite3")
@@ -274,7 +281,9 @@ def test_a_manifest_or_data_that_does_not_compute_to_what_was_restored_exits_1(
     def one_vote_more(manifest: dict[str, Any]) -> None:
         manifest["tables"]["vote_casts"] += 1
 
-    counted = run(fresh(), "restore", str(rebuilt(archive, tmp_path / "counted.backup", one_vote_more)))
+    counted = run(
+        fresh(with_schema=True), "restore", str(rebuilt(archive, tmp_path / "counted.backup", one_vote_more))
+    )
 
     assert counted.exit_code == 1, counted.output
     assert "vote_casts 5 → 4" in counted.output
