@@ -370,6 +370,8 @@ def _read_archive(path: Path, folder: Path) -> Archive:
                 known=FORMAT_VERSION,
             )
         )
+    if not _well_formed(manifest):
+        raise _not_an_archive()
     expected = [manifest["database"], *manifest.get("files", [])]
     names = {MANIFEST, MANIFEST_DIGEST} | {entry["member"] for entry in expected}
     if set(digests) != names:
@@ -380,6 +382,26 @@ def _read_archive(path: Path, folder: Path) -> Archive:
         if not _safe_relative(entry.get("path", "instance")):
             raise _not_an_archive()
     return Archive(manifest=manifest, folder=folder)
+
+
+def _well_formed(manifest: Mapping[str, Any]) -> bool:
+    """The parts a restore reads are there, of their types (a manifest is checked, not trusted)."""
+    files, database = manifest.get("files", []), manifest.get("database")
+    if not (
+        manifest.get("backend") in DATABASE_MEMBERS
+        and isinstance(manifest.get("tables"), dict)
+        and isinstance(manifest.get("checks", {}), dict)
+        and isinstance(files, list)
+        and isinstance(database, dict)
+        and database.get("member") == DATABASE_MEMBERS[manifest["backend"]]
+    ):
+        return False
+    return all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("member"), str)
+        and isinstance(entry.get("sha256"), str)
+        for entry in [database, *files]
+    ) and all(isinstance(entry.get("path"), str) for entry in files)
 
 
 def _allowed_names(name: str) -> set[str]:
@@ -447,10 +469,10 @@ def restore(app: Flask, source: Path, checks: Sequence[BackupCheck]) -> RestoreR
             db.engine.dispose()
             _restore_sqlite(archive.database)
         else:
-            schema = _require_empty_postgresql(manifest)
+            schema_exists = _require_empty_postgresql(manifest)
             db.session.remove()
             db.engine.dispose()
-            _restore_postgresql(archive.database, schema, manifest.get("extensions", {}))
+            _restore_postgresql(archive.database, schema_exists, manifest.get("extensions", {}))
         db.engine.dispose()
         report = RestoreReport()
         for entry in manifest.get("files", []):

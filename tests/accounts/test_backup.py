@@ -252,7 +252,12 @@ def test_a_damaged_archive_or_a_database_with_data_is_refused_and_nothing_is_wri
     not_an_archive.write_text("not a backup")
     newer = rebuilt(archive, tmp_path / "newer.backup", lambda m: m.update(format_version=99))
     cases = {where: _flipped(archive, tmp_path / f"flip{p}.backup", p) for where, p in positions.items()}
-    cases |= {"a text file": not_an_archive, "format version 99": newer}
+    tableless = rebuilt(archive, tmp_path / "tableless.backup", lambda m: m.pop("tables"))
+    cases |= {
+        "a text file": not_an_archive,
+        "format version 99": newer,
+        "a manifest without tables": tableless,
+    }
     target = fresh()
 
     for where, damaged in cases.items():
