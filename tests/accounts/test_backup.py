@@ -111,7 +111,9 @@ def fresh(database_url: str, tmp_path: Path) -> Iterator[Callable[[], Flask]]:
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
 
     def factory(*, with_schema: bool = False) -> Flask:
-        name = f"restore_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{len(made)}"
+        # named after the test database and the worker, so that suites run at once never share one
+        prefix = make_url(url).database if url else "sqlite"
+        name = f"{prefix}_restore_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{len(made)}"
         if admin is not None:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
