@@ -314,6 +314,22 @@ def test_a_manifest_or_data_that_does_not_compute_to_what_was_restored_exits_1(
     assert f"{rows}: {said(world, 'equal')}" in changed.output
 
 
+def command_environment(app: Flask) -> dict[str, str]:
+    """The environment of a `flask --app wsgi` process on `app`'s database (and PostgreSQL schema)."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "INSTANCE_PATH": app.instance_path,
+        "SECRET_KEY": "backup test",
+        "BASE_URL": "https://standards.example.org",
+        "PYTHONPATH": str(ROOT),
+    }
+    connect_args = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
+    if "options" in connect_args:
+        environment["PGOPTIONS"] = connect_args["options"]  # libpq reads the search path from here
+    return environment
+
+
 WRITER = """
 import json, os, sys, time
 from wsgi import create_app
@@ -368,7 +384,17 @@ def test_a_backup_taken_while_another_process_saves_restores_consistently(
         assert writer.stdout is not None
         while int(writer.stdout.readline() or "0") < 3:
             assert writer.poll() is None, "the writer stopped before the backup"
-        archive = back_up(world, tmp_path / "online.backup")
+        archive = tmp_path / "online.backup"
+        # the command as an operator runs it, in a process of its own, configured from the environment
+        backup = subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "backup", str(archive)],
+            cwd=ROOT,
+            env=command_environment(world),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert backup.returncode == 0, backup.stdout + backup.stderr
         saved_after = 0
         started = time.monotonic()
         while saved_after < 3 and time.monotonic() - started < 30:
