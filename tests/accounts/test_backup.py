@@ -100,7 +100,7 @@ def world(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
 
 
 @pytest.fixture
-def fresh(database_url: str, tmp_path: Path) -> Iterator[Callable[[], Flask]]:
+def fresh(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """`fresh()`: an application on a new, empty database of the same backend each call (on
     PostgreSQL a database made and dropped here, read through the same schema name as the original,
     which `fresh(with_schema=True)` makes empty beforehand)."""

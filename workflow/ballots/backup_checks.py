@@ -10,24 +10,18 @@ from sqlalchemy.orm import Session
 
 from accounts.backup_checks import N_, counts_by
 from authoring.models import Standard
-from workflow.ballots.models import Ballot, BallotVoter, VoteCast
-from workflow.ballots.operations import counts_of
-from workflow.ballots.tally import tally
+from workflow.ballots.models import Ballot, VoteCast
+from workflow.ballots.operations import current_tally
 
 
 def tallies(session: Session, *, recompute: bool) -> dict[str, Any]:
     """{ballot id: {"passed", "result"}} of each closed ballot: as stored, or with `recompute` the
-    tally of its current votes under its rule (what closing it would store)."""
+    tally of its current votes under its rule, by the one recount that closing it stores."""
     closed = session.scalars(select(Ballot).where(Ballot.closed_at.is_not(None)).order_by(Ballot.id))
     results: dict[str, Any] = {}
     for ballot in closed:
         if recompute:
-            votes = session.execute(
-                select(BallotVoter.choice, BallotVoter.reasons, BallotVoter.weight).where(
-                    BallotVoter.ballot_id == ballot.id
-                )
-            ).all()
-            recount = tally(ballot.rule, ballot.electorate_weight, counts_of(votes))
+            recount = current_tally(ballot, session)
             result = {"zh": recount.to_json("zh"), "en": recount.to_json("en")}
             results[str(ballot.id)] = {"passed": recount.passed, "result": result}
         else:

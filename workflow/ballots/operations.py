@@ -19,6 +19,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from accounts.database import write_lock
@@ -307,13 +308,18 @@ def counts_of(voters: Iterable[tuple[str | None, str, int]]) -> Counts:
     return Counts(totals["for"], totals["against"], totals["unreasoned"], totals["abstain"])
 
 
-def current_tally(ballot: Ballot) -> Tally:
-    """The tally of the current votes (the result once closed; a running count before)."""
-    rows = db.session.execute(
-        select(BallotVoter.choice, BallotVoter.reasons, BallotVoter.weight).where(
-            BallotVoter.ballot_id == ballot.id
+def current_tally(ballot: Ballot, session: Session | None = None) -> Tally:
+    """The tally of the current votes (the result once closed; a running count before), read through
+    `session` (a backup's snapshot, a restored database) or the request's own."""
+    rows = (
+        (session or db.session)
+        .execute(
+            select(BallotVoter.choice, BallotVoter.reasons, BallotVoter.weight).where(
+                BallotVoter.ballot_id == ballot.id
+            )
         )
-    ).all()
+        .all()
+    )
     return tally(ballot.rule, ballot.electorate_weight, counts_of(rows))
 
 
