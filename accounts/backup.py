@@ -183,6 +183,9 @@ def backup(app: Flask, destination: Path, checks: Sequence[BackupCheck]) -> Back
         encoded = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
         partial = destination.with_name(destination.name + ".partial")
         try:
+            # readable by its owner only: it holds password hashes and the instance's secret key
+            partial.touch(mode=0o600)
+            partial.chmod(0o600)
             with tarfile.open(partial, "w", format=tarfile.USTAR_FORMAT) as archive:
                 _add_bytes(archive, MANIFEST, encoded)
                 _add_bytes(archive, MANIFEST_DIGEST, hashlib.sha256(encoded).hexdigest().encode("ascii"))

@@ -219,6 +219,7 @@ def test_a_restore_into_a_fresh_database_equals_the_original(world: Flask, fresh
     assert before["revisions"] and before["vote_casts"] and before["figures"] and before["export_files"]
     assert sequences(restored) == sequences(original)
     assert Path(target.instance_path, "secret_key").read_text() == SECRET
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and the secret key are inside
     with tarfile.open(archive) as opened:
         manifest = json.loads(opened.extractfile("manifest.json").read())  # type: ignore[union-attr]
     assert manifest["tables"]["vote_casts"] == len(before["vote_casts"]) == 4
