@@ -128,6 +128,7 @@ BACKUP_CHECKS = (
     "workflow.ballots.backup_checks:organisation_counts",
     "workflow.comments.backup_checks:organisation_counts",
     "exports.backup_checks:file_hashes",
+    "adoption.backup_checks:organisation_counts",
 )
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = (
