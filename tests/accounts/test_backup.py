@@ -434,3 +434,23 @@ def test_a_backup_that_cannot_be_written_exits_2_and_leaves_nothing(app: Flask, 
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not target.parent.exists()
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL beside SQLite")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_an_archive_of_the_other_backend_is_refused(fresh: Any, tmp_path: Path):
+    """A SQLite archive restored into PostgreSQL: refused before anything is written."""
+    sqlite = create_app(make_test_config(f"sqlite:///{tmp_path / 'other.sqlite3'}"))
+    sqlite.instance_path = str(tmp_path / "instance-other")
+    with sqlite.app_context():
+        _db.create_all()
+    archive = back_up(sqlite, tmp_path / "sqlite.backup")
+    target = fresh()
+
+    result = run(target, "restore", str(archive))
+
+    assert result.exit_code == 2, result.output
+    assert "sqlite" in result.output and "postgresql" in result.output
+    assert table_names(target) == []
+    with sqlite.app_context():
+        _db.engine.dispose()
