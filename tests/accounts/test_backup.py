@@ -355,6 +355,7 @@ with app.app_context():
         db.session.commit()
         saves += 1
         print(saves, flush=True)
+        time.sleep(0.02)  # a busy author, not a loop that takes a core from the backup it races
 """
 
 
