@@ -127,7 +127,8 @@ def check_values(session: Session, checks: Sequence[BackupCheck], *, recompute: 
 
 
 def _instance_files(app: Flask, exclude: Sequence[Path]) -> list[tuple[str, Path]]:
-    """(path in the archive, file) for each file of the instance folder but the database's own."""
+    """(path in the archive, file) for each file of the instance folder but the database's own and
+    those of `exclude` (the archive being written and its work folder, when they are in there)."""
     root = Path(app.instance_path)
     if not root.is_dir():
         return []
@@ -137,7 +138,10 @@ def _instance_files(app: Flask, exclude: Sequence[Path]) -> list[tuple[str, Path
         skipped |= {Path(database + suffix).resolve() for suffix in SQLITE_COMPANIONS}
     found = []
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink() and path.resolve() not in skipped:
+        resolved = path.resolve()
+        if any(resolved == p or p in resolved.parents for p in skipped):
+            continue
+        if path.is_file() and not path.is_symlink():
             found.append((str(PurePosixPath("instance", *path.relative_to(root).parts)), path))
     return found
 
@@ -158,11 +162,12 @@ class BackupSummary:
 def backup(app: Flask, destination: Path, checks: Sequence[BackupCheck]) -> BackupSummary:
     """Write the archive of the configured database and instance folder to `destination`."""
     backend = backend_of(app)
-    with tempfile.TemporaryDirectory(prefix="stdforge-backup-") as work:
+    # the copy is made beside FILE, not in /tmp: on the same disk, which has room for the archive
+    with tempfile.TemporaryDirectory(prefix=".stdforge-backup-", dir=destination.parent) as work:
         dump = Path(work) / DATABASE_MEMBERS[backend]
         snapshot = _sqlite_snapshot if backend == "sqlite" else _postgresql_snapshot
         extra = snapshot(dump, checks)
-        files = _instance_files(app, exclude=[destination])
+        files = _instance_files(app, exclude=[destination, Path(work)])
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,

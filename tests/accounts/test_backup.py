@@ -203,7 +203,8 @@ def rebuilt(archive: Path, into: Path, manifest_change: Any = None, database: by
 
 
 def test_a_restore_into_a_fresh_database_equals_the_original(world: Flask, fresh: Any, tmp_path: Path):
-    archive = back_up(world, tmp_path / "platform.backup")
+    # written into the instance folder itself: neither it nor its work folder may join the archive
+    archive = back_up(world, Path(world.instance_path, "platform.backup"))
     target = fresh()
 
     result = run(target, "restore", str(archive))
@@ -226,6 +227,7 @@ def test_a_restore_into_a_fresh_database_equals_the_original(world: Flask, fresh
     (closed,) = manifest["checks"]["ballot results"].values()
     assert closed["passed"] is not None and closed["result"]["en"]
     assert len(manifest["checks"]["revision hashes"]) == len(before["revisions"])
+    assert [entry["path"] for entry in manifest["files"]] == ["instance/secret_key"]
 
 
 def _flipped(archive: Path, into: Path, position: int) -> Path:
