@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.database import UTCDateTime, utcnow
 from accounts.models import User
 from accounts.refusals import Decision, Refused
+from accounts.uploads import shown_name
 from authoring.models import Standard
 from authoring.permissions import Actor, can_edit_standard
 from extensions import db
@@ -116,7 +117,7 @@ def clean_name(filename: str) -> str:
             "invalid",
             _(
                 "“%(name)s” cannot be a figure name: use letters, digits, “-”, “_” and “.”, ending in .png, .jpg or .jpeg.",
-                name=name[:100],
+                name=shown_name(name),  # without its NUL or bidi override, cut short
             ),
         )
     return name
