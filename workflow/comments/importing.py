@@ -128,13 +128,31 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 
 def _docx_rows(data: bytes) -> list[list[str]]:
+    """The first table's rows as text, one cell per grid column it spans (at most MAX_COLUMNS).
+
+    Not python-docx's `row.cells`: it repeats a cell once per column of its `w:gridSpan` (a span of
+    2,000,000,000 is a tuple of two billion) and finds the text of each vertically merged cell by
+    walking up the rows, once per cell (quadratic in a table of merged rows)."""
     from docx import Document
+    from docx.table import _Cell
 
     document = Document(io.BytesIO(data))
     if not document.tables:
         return []
     table = document.tables[0]
-    return [[cell.text.strip() for cell in row.cells[:MAX_COLUMNS]] for row in table.rows[:MAX_ROWS]]
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # grid column → the text of the cell that starts there, in the row above
+    for tr in table._tbl.tr_lst[:MAX_ROWS]:
+        cells: list[str] = []
+        for tc in tr.tc_lst:
+            column = len(cells)
+            text = above.get(column, "") if tc.vMerge == "continue" else _Cell(tc, table).text.strip()
+            above[column] = text
+            cells.extend([text] * min(tc.grid_span, MAX_COLUMNS - column))
+            if len(cells) >= MAX_COLUMNS:
+                break
+        rows.append(cells)
+    return rows
 
 
 def _header_key(text: str) -> str:

@@ -247,3 +247,48 @@ def test_a_hostile_file_name_is_shown_escaped(post, db, filename):
 def test_a_body_larger_than_a_template_is_refused_from_its_header(post, db):
     """Ten megabytes: refused before the form is parsed (the 32 MB cap of every request is far above)."""
     refused(post, db, b"PK\x03\x04" + b"\x00" * 10_000_000, "t.xlsx", "文件大于 2000 KB，超出意见模板的上限")
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_table(rows: list[str]) -> bytes:
+    """A Word file whose body is one table of `rows` (each a <w:tr> element's XML)."""
+    body = f"<w:tbl><w:tblGrid>{'<w:gridCol/>' * len(HEADER)}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    return replaced(
+        template_docx(), {"word/document.xml": f"<w:document {W}><w:body>{body}</w:body></w:document>"}
+    )
+
+
+def tc(text: str, properties: str = "") -> str:
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_a_cell_spanning_two_billion_columns_is_read_as_thirty(post, db):
+    """python-docx's row.cells repeats a cell once per column it spans: a tuple of two billion."""
+    header = "<w:tr>" + "".join(tc(text) for text in HEADER) + "</w:tr>"
+    row = "<w:tr>" + "".join(tc(text) for text in ["某协会", "", "1", "", "te"])
+    row += tc("外部意见", '<w:gridSpan w:val="2000000000"/>') + "</w:tr>"
+    data = docx_table([header, row])
+    assert cpu_seconds(lambda: post(data, "span.docx")) < 1.0
+    db.session.rollback()
+    assert [c.comment for c in db.session.query(Comment)] == ["外部意见"]
+
+
+def test_a_column_merged_down_nine_hundred_rows_is_read_in_one_pass(app):
+    """python-docx finds a merged cell's text by walking up the rows, once per cell: quadratic (300
+    rows took 3 s of CPU, so 900 about 27 s; near 1,000 rows it fails past the recursion limit)."""
+    from workflow.comments.importing import read_template
+
+    header = "<w:tr>" + "".join(tc(text) for text in HEADER) + "</w:tr>"
+    first = (
+        "<w:tr>"
+        + tc("某协会", '<w:vMerge w:val="restart"/>')
+        + "".join(tc(t) for t in ["", "1", "", "te", "意见"])
+    )
+    rest = "<w:tr>" + tc("", "<w:vMerge/>") + "".join(tc(t) for t in ["", "1", "", "te", "意见"]) + "</w:tr>"
+    data = docx_table([header, first + "</w:tr>", *[rest] * 900])
+    with app.test_request_context():
+        rows: list = []
+        assert cpu_seconds(lambda: rows.extend(read_template(data, "merged.docx"))) < 1.0
+    assert len(rows) == 901 and {row.member_body for row in rows} == {"某协会"}
