@@ -146,3 +146,13 @@ def test_a_hostile_file_name_is_shown_as_text_cut_short(send, name):
     page = refused(send, PNG, NOT_WORD, name)
     assert "<img src=x" not in page and "\u202e" not in page and "\x00" not in page
     assert "x" * 100 not in page
+
+
+def test_a_table_cell_spanning_two_billion_columns_is_imported_quickly(send):
+    """pandoc keeps the span as a number and the mapping never repeats the cell per column."""
+    cell = '<w:tc><w:tcPr><w:gridSpan w:val="2000000000"/></w:tcPr><w:p><w:r><w:t>宽</w:t></w:r></w:p></w:tc>'
+    table = f"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr>{cell}</w:tr></w:tbl>"
+    data = with_document(paragraph("范围") + table)
+    answer: list = []
+    assert cpu_seconds(lambda: answer.append(send(data))) < 1.0
+    assert answer[0].status_code == 200
