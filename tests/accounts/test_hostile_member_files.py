@@ -64,18 +64,20 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 A_WORKBOOK = xlsx_bytes([("a@example.org", "甲", "", "member", "", "")])
 
 
-@pytest.mark.parametrize(
-    ("data", "filename", "words"),
-    [
-        (PNG, "members.xlsx", "文件名为 .xlsx，但不是 Excel 工作簿"),
-        (PNG, "members.csv", "不是文本文件"),
-        (A_WORKBOOK[: len(A_WORKBOOK) // 2], "members.xlsx", "不是可读取的 Excel 工作簿"),
-        (b"", "members.csv", "文件是空的"),
-    ],
-    ids=["png-named-xlsx", "png-named-csv", "truncated-xlsx", "empty"],
-)
-def test_a_file_of_the_wrong_kind_is_refused(as_secretariat, association, db, data, filename, words):
-    refused(as_secretariat, association, db, data, filename, 422, words)
+WRONG_KINDS = {
+    "png-named-xlsx": (PNG, "members.xlsx", "文件名为 .xlsx，但不是 Excel 工作簿"),
+    "png-named-csv": (PNG, "members.csv", "不是文本文件"),
+    "truncated-xlsx": (A_WORKBOOK[: len(A_WORKBOOK) // 2], "members.xlsx", "不是可读取的 Excel 工作簿"),
+    "empty": (b"", "members.csv", "文件是空的"),
+}
+
+
+def test_a_file_of_the_wrong_kind_is_refused(as_secretariat, association, db):
+    for case, (data, filename, words) in WRONG_KINDS.items():
+        try:
+            refused(as_secretariat, association, db, data, filename, 422, words)
+        except AssertionError as failure:
+            raise AssertionError(case) from failure
 
 
 BOMBS = {
@@ -125,9 +127,9 @@ def test_xml_entities_are_refused(as_secretariat, association, db, prolog, entit
 SENDABLE_NAMES = [name for name in HOSTILE_NAMES if "\n" not in name]
 
 
-@pytest.mark.parametrize("name", SENDABLE_NAMES, ids=range(len(SENDABLE_NAMES)))
-def test_a_hostile_file_name_is_refused_by_content_like_any_other(as_secretariat, association, db, name):
-    refused(as_secretariat, association, db, b"%PDF-1.7", name + ".pdf", 422, "请上传 CSV 或 XLSX 文件")
+def test_a_hostile_file_name_is_refused_by_content_like_any_other(as_secretariat, association, db):
+    for name in SENDABLE_NAMES:
+        refused(as_secretariat, association, db, b"%PDF-1.7", name + ".pdf", 422, "请上传 CSV 或 XLSX 文件")
 
 
 def test_a_file_name_that_breaks_the_form_is_asked_for_again(as_secretariat, association, db):

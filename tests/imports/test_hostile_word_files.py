@@ -89,9 +89,12 @@ WRONG_KINDS = {
 }
 
 
-@pytest.mark.parametrize(("data", "words"), WRONG_KINDS.values(), ids=WRONG_KINDS.keys())
-def test_a_file_of_the_wrong_kind_is_refused_in_words(send, data, words):
-    refused(send, data, words)
+def test_a_file_of_the_wrong_kind_is_refused_in_words(send):
+    for case, (data, words) in WRONG_KINDS.items():  # one app: set-up is most of a case's time
+        try:
+            refused(send, data, words)
+        except AssertionError as failure:
+            raise AssertionError(case) from failure
 
 
 BOMBS = {
@@ -111,9 +114,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(send, bomb, words):
 
 
 def test_a_part_that_inflates_past_what_it_declares_never_reaches_pandoc_whole(send):
-    """document.xml declares its first 2 KB (with their CRC) and inflates to 24 MB: pandoc's reader
+    """document.xml declares its first 2 KB (with their CRC) and inflates to 12 MB: pandoc's reader
     took it all (60 MB took 2.3 s, past the 40 MB cap); now it reads the 2 KB zipfile read."""
-    body = paragraph("很长的段落" * 200) * 8_000
+    body = paragraph("很长的段落" * 200) * 4_000
     data = lying_sizes(with_document(body), DOCUMENT, 2_000)
     assert len(data) < 150_000
     assert cpu_seconds(lambda: refused(send, data, "pandoc 无法读取文件")) < 1.0
@@ -131,21 +134,20 @@ def test_xml_entities_are_refused_or_harmless(send, prolog, entity):
     assert not any(SECRET_MARK in text or "lollol" in text for text in texts)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "<img src=x onerror=alert(1)>.docx",
-        "../../etc/passwd.docx",
-        "\u202excod.exe",
-        "a\x00b.docx",
-        "x" * 300,
-    ],
-    ids=["markup", "traversal", "rtl-override", "nul", "long"],
-)
-def test_a_hostile_file_name_is_shown_as_text_cut_short(send, name):
-    page = refused(send, PNG, NOT_WORD, name)
-    assert "<img src=x" not in page and "\u202e" not in page and "\x00" not in page
-    assert "x" * 100 not in page
+HOSTILE_NAMES = [
+    "<img src=x onerror=alert(1)>.docx",
+    "../../etc/passwd.docx",
+    "\u202excod.exe",
+    "a\x00b.docx",
+    "x" * 300,
+]
+
+
+def test_a_hostile_file_name_is_shown_as_text_cut_short(send):
+    for name in HOSTILE_NAMES:
+        page = refused(send, PNG, NOT_WORD, name)
+        assert "<img src=x" not in page and "\u202e" not in page and "\x00" not in page, name
+        assert "x" * 100 not in page
 
 
 def test_a_table_cell_spanning_two_billion_columns_is_imported_quickly(send):
