@@ -106,6 +106,10 @@ def figures_digest(standard: Standard) -> str:
 
 
 def find_figure(standard: Standard, name: str) -> Figure | None:
+    """The figure named `name` (as a URL gives it), or None; a name with a NUL is none (PostgreSQL
+    refuses a NUL in a query's text, which would be a 500 for `/figures/flow.png%00`)."""
+    if "\x00" in name:
+        return None
     return db.session.scalar(select(Figure).where(Figure.standard_id == standard.id, Figure.name == name))
 
 
