@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, abort, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -452,6 +452,15 @@ def _register_pages(app: Flask) -> None:
             "show_date": show_date,
             "show_datetime": show_datetime,
         }
+
+    @app.before_request
+    def refuse_nul() -> None:
+        """A NUL is in no path or query of ours (a file name is the usual carrier), and PostgreSQL
+        refuses one in a query's text: without this, `/registry/T%00` was a 500 there."""
+        if "\x00" in request.path:
+            abort(404)
+        if any("\x00" in value for _key, values in request.args.lists() for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

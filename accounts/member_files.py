@@ -27,6 +27,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
 #: columns beyond this are not read (a member list has six)
 MAX_COLUMNS = 50
+#: the last sheet row read: blank rows between members are skipped, but a sheet that goes on past
+#: this is refused (openpyxl fills the gap before a row numbered 1,048,576 with a million empty rows)
+MAX_SHEET_ROWS = 4 * MAX_ROWS
 #: the most an XLSX may hold once inflated, all its parts together
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 #: the most parts an XLSX may have (a plain workbook has about a dozen)
@@ -200,6 +203,15 @@ def _read_xlsx(data: bytes) -> Table:
             raise _not_a_workbook()
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise Refused(
+                    "too_large",
+                    _(
+                        "The sheet goes on past row %(last)s: a member list has at most %(limit)s member rows.",
+                        last=f"{MAX_SHEET_ROWS:,}",
+                        limit=f"{MAX_ROWS:,}",
+                    ),
+                )
             cells = [_cell_text(value) for value in values]
             if any(cells):
                 filled += 1

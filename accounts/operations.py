@@ -41,6 +41,7 @@ from accounts.models import (
 )
 from accounts.permissions import Actor, can_administer_orgs, can_manage_members
 from accounts.refusals import Refused
+from accounts.uploads import shown_name
 from extensions import db
 
 #: an association's code, as it appears in standard numbers (T/SZYL 1—2025)
@@ -500,7 +501,7 @@ def preview_member_import(
         token=secrets.token_urlsafe(24),
         org=org,
         created_by=actor if isinstance(actor, User) else None,
-        file_name=(filename or "")[-255:],
+        file_name=shown_name(filename, 255),
         file_sha256=hashlib.sha256(data).hexdigest(),
         plan=plan.to_json(),
         created_at=now,

@@ -15,16 +15,20 @@ from flask_babel import gettext as _
 
 from accounts.models import User
 from accounts.refusals import Refused
+from accounts.uploads import ZipTooLarge, zip_members
 from adoption.models import Submission
 from adoption.permissions import can_answer
 from exports import TEMPLATE_VERSION
 from exports.dossier import DOSSIER_FORMAT, MEDIA_TYPE
-from exports.dossier_manifest import NotADossier, verify_dossier
+from exports.dossier_manifest import MAX_FILES, NotADossier, verify_dossier
 from exports.models import ExportFile, ExportJob, JobStatus
 from extensions import db
 
 #: the largest dossier accepted as an upload
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: the most its files may declare once unpacked: a built dossier (the standard's DOCX and PDF, the
+#: note and a few tables) is a few MB, and verifying inflates and hashes every byte
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 def store_uploaded_dossier(
@@ -36,6 +40,15 @@ def store_uploaded_dossier(
         raise Refused(
             "too_large", _("A dossier may be at most %(limit)s MB.", limit=MAX_UPLOAD_BYTES // 1024**2)
         )
+    try:
+        zip_members(data, max_members=MAX_FILES, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    except ZipTooLarge:
+        message = _(
+            "The dossier would take more than %(limit)s MB once unpacked, or has more than %(files)s files: it is not one this platform built.",
+            limit=MAX_UNPACKED_BYTES // 1024**2,
+            files=MAX_FILES,
+        )
+        raise Refused("too_large", message, fields={"dossier_file": message}) from None
     try:
         verification = verify_dossier(io.BytesIO(data))
     except NotADossier as error:

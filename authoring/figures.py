@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.database import UTCDateTime, utcnow
 from accounts.models import User
 from accounts.refusals import Decision, Refused
+from accounts.uploads import shown_name
 from authoring.models import Standard
 from authoring.permissions import Actor, can_edit_standard
 from extensions import db
@@ -105,6 +106,10 @@ def figures_digest(standard: Standard) -> str:
 
 
 def find_figure(standard: Standard, name: str) -> Figure | None:
+    """The figure named `name` (as a URL gives it), or None; a name with a NUL is none (PostgreSQL
+    refuses a NUL in a query's text, which would be a 500 for `/figures/flow.png%00`)."""
+    if "\x00" in name:
+        return None
     return db.session.scalar(select(Figure).where(Figure.standard_id == standard.id, Figure.name == name))
 
 
@@ -116,7 +121,7 @@ def clean_name(filename: str) -> str:
             "invalid",
             _(
                 "“%(name)s” cannot be a figure name: use letters, digits, “-”, “_” and “.”, ending in .png, .jpg or .jpeg.",
-                name=name[:100],
+                name=shown_name(name),  # without its NUL or bidi override, cut short
             ),
         )
     return name

@@ -25,6 +25,7 @@ from accounts.database import write_lock
 from accounts.hooks import revision_saved
 from accounts.models import Membership, Organisation, User
 from accounts.refusals import Refused
+from accounts.uploads import shown_name
 from authoring import analysis
 from authoring.document import DocumentTooLarge, parse, with_derived_ids
 from authoring.document.merge import merge3
@@ -97,14 +98,15 @@ def check_size(text: str) -> None:
 
 
 def read_upload(data: bytes, filename: str) -> str:
-    """The text of an uploaded Standard Markdown file: UTF-8 (a BOM is dropped), size-capped."""
+    """The text of an uploaded Standard Markdown file: UTF-8 (a BOM is dropped), size-capped. The
+    caller reads at most MAX_TEXT_BYTES + 1 bytes of the upload, so a larger file is only "larger"."""
+    name = shown_name(filename)
     if len(data) > MAX_TEXT_BYTES:
         raise Refused(
             "too_large",
             _(
-                "The file %(name)s is %(size)s KB; a standard may have at most %(limit)s KB.",
-                name=filename,
-                size=len(data) // 1000,
+                "The file %(name)s is larger than %(limit)s KB, the most a standard may have.",
+                name=name,
                 limit=MAX_TEXT_BYTES // 1000,
             ),
         )
@@ -115,11 +117,11 @@ def read_upload(data: bytes, filename: str) -> str:
             "invalid",
             _(
                 "The file %(name)s is not UTF-8 text (Standard Markdown is UTF-8). Save it as UTF-8 and upload it again.",
-                name=filename,
+                name=name,
             ),
         ) from error
     if "\x00" in text:
-        raise Refused("invalid", _("The file %(name)s is not a text file.", name=filename))
+        raise Refused("invalid", _("The file %(name)s is not a text file.", name=name))
     return normalise_newlines(text)
 
 

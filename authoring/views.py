@@ -90,7 +90,9 @@ def new_standard(org_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             upload = form.upload.data
-            text = operations.read_upload(upload.read(), upload.filename or "") if upload else None
+            # read one byte past the cap, never the whole body (up to MAX_CONTENT_LENGTH) into memory
+            data = upload.read(operations.MAX_TEXT_BYTES + 1) if upload else None
+            text = operations.read_upload(data, upload.filename or "") if data is not None else None
             chosen = {m.id: m for m in association.memberships}
             standard = operations.create_standard(
                 association,

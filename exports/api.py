@@ -45,13 +45,14 @@ class ExportResult:
 
 def file_stem(doc: Document, suffix: str = "") -> str:
     """`T/SZYL 3—2025` → `T-SZYL-3-2025`; a draft without a number is named after its title."""
+    # the number and titles are typed in the text's front matter: whatever is not a letter, digit or
+    # dot (a slash, quote, backslash, line break, NUL or bidi override) becomes "-" in the saved name
     number = doc.meta.number
     if number:
-        stem = re.sub(r"[\s/—–-]+", "-", number).strip("-")
+        stem = re.sub(r"[^\w.]+", "-", number).strip("-.")
     else:
         stem = re.sub(r"[^\w-]+", "-", doc.meta.title_en or doc.meta.title_zh or "standard").strip("-")
-        stem = stem or "standard"
-    return stem + suffix
+    return (stem or "standard") + suffix
 
 
 def _store(figures: Mapping[str, bytes] | Path | None) -> FigureStore:

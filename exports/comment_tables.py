@@ -58,6 +58,7 @@ def _xlsx(
     lines = _heading_lines(heading, title)
     sheet.append([lines[0]])
     sheet.append([lines[1]])
+    keep_text([sheet["A1"], sheet["A2"]])  # the heading begins with the standard's title, as typed
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
     sheet["A1"].font = Font(bold=True, size=14)

@@ -3,13 +3,12 @@ reader of the standard (exports may import workflow; workflow never imports expo
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from accounts.api import ApiOperation, api_blueprint, api_route, api_user
+from accounts.uploads import download_disposition
 from authoring.api import load_api_standard
 from authoring.permissions import load_standard
 from exports.comment_tables import DOCX_TYPE, XLSX_TYPE, iso_file, summary_file
@@ -24,10 +23,9 @@ FORMATS = {"xlsx": XLSX_TYPE, "docx": DOCX_TYPE}
 
 def _download(data: bytes, fmt: str, name: str) -> Response:
     response = Response(data, content_type=FORMATS[fmt])
-    filename = f"{name}.{fmt}"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"comments.{fmt}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    # `name` begins with the standard's title, as typed: a slash, a quote or a bidi override in it
+    # must not reach the saved file's name
+    response.headers["Content-Disposition"] = download_disposition(f"{name}.{fmt}", f"comments.{fmt}")
     return response
 
 

@@ -15,10 +15,12 @@ import json
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from accounts.uploads import shown_name
 from exports.errors import ExportError
 from exports.pandoc import run_pandoc
 
@@ -28,6 +30,8 @@ MAX_DOCX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 120 * 1024 * 1024
 #: the most the main text part (word/document.xml) may unpack to, in bytes
 MAX_DOCUMENT_XML_BYTES = 40 * 1024 * 1024
+#: the most parts the zip may have (a long standard with a hundred pictures has a few hundred)
+MAX_PARTS = 2_000
 #: seconds pandoc may take to read one Word file
 READ_TIME_LIMIT = 60
 #: a 128 MB allocation area: the docx reader allocates fast and the default 4 MB nursery is collected
@@ -74,7 +78,7 @@ def squeeze(text: str) -> str:
 
 def check_docx(data: bytes, filename: str) -> zipfile.ZipFile:
     """The file opened as a zip, or `DocxRejected` saying what it is instead."""
-    name = filename or "upload"
+    name = shown_name(filename)
     if len(data) > MAX_DOCX_BYTES:
         mb = MAX_DOCX_BYTES // (1024 * 1024)
         raise DocxRejected(
@@ -103,6 +107,12 @@ def check_docx(data: bytes, filename: str) -> zipfile.ZipFile:
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise not_docx from error
+    if len(entries) > MAX_PARTS:
+        raise DocxRejected(
+            f"文件 {name} 有 {len(entries)} 个部件，Word 文件最多 {MAX_PARTS} 个，无法导入。",
+            f"The file {name} has {len(entries)} parts; a Word file may have at most {MAX_PARTS}.",
+            "too_large",
+        )
     names = {entry.filename for entry in entries}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise not_docx
@@ -135,22 +145,30 @@ def read_bookmarks(document_xml: str) -> dict[str, list[str]]:
 
 
 def read_docx(data: bytes, filename: str) -> DocxContent:
-    """Check the file, then read it with pandoc (sandboxed, capped) into its JSON AST."""
+    """Check the file, then read it with pandoc (sandboxed, capped) into its JSON AST.
+
+    pandoc reads a copy of the zip written from what Python's zipfile read: zipfile stops each part at
+    the size the zip declares (checked against the caps) and checks its CRC, while pandoc's own reader
+    inflates a part's whole stream, so a part that claims 2 KB and inflates to 500 MB would otherwise
+    reach it past every cap."""
     archive = check_docx(data, filename)
+    name = shown_name(filename)
     try:
-        document_xml = archive.read("word/document.xml").decode("utf-8", "replace")
-        media = {
-            entry.filename.removeprefix("word/"): archive.read(entry)
-            for entry in archive.infolist()
-            if entry.filename.startswith("word/media/") and not entry.is_dir()
-        }
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:  # RuntimeError: encrypted entry
+        parts = {entry.filename: archive.read(entry) for entry in archive.infolist() if not entry.is_dir()}
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, zlib.error) as error:
+        # RuntimeError: an encrypted part; BadZipFile: a CRC that does not match, a part cut short
         raise DocxRejected(
-            f"文件 {filename} 已损坏，无法读取。", f"The file {filename} is damaged and cannot be read."
+            f"文件 {name} 已损坏，无法读取。", f"The file {name} is damaged and cannot be read."
         ) from error
+    document_xml = parts["word/document.xml"].decode("utf-8", "replace")
+    media = {
+        path.removeprefix("word/"): part for path, part in parts.items() if path.startswith("word/media/")
+    }
     with tempfile.TemporaryDirectory(prefix="stdforge-import-") as folder:
         source = Path(folder) / "upload.docx"
-        source.write_bytes(data)
+        with zipfile.ZipFile(source, "w", compression=zipfile.ZIP_STORED) as copy:
+            for path, part in parts.items():
+                copy.writestr(path, part)
         try:
             output = run_pandoc(
                 ["-f", "docx+styles", "-t", "json", source.name],
@@ -161,7 +179,7 @@ def read_docx(data: bytes, filename: str) -> DocxContent:
             )
         except ExportError as error:
             raise DocxRejected(
-                f"pandoc 无法读取文件 {filename}：{error.zh}",
-                f"pandoc could not read the file {filename}: {error.en}",
+                f"pandoc 无法读取文件 {name}：{error.zh}",
+                f"pandoc could not read the file {name}: {error.en}",
             ) from error
     return DocxContent(ast=json.loads(output), bookmarks=read_bookmarks(document_xml), media=media)

@@ -89,3 +89,13 @@ def test_a_browser_not_logged_in_is_still_sent_to_the_login_page_with_its_next(c
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
     assert "请先登录再查看此页面" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_nul_in_a_path_or_query_is_a_clean_refusal_on_every_database(client, make_org, make_member, login):
+    """PostgreSQL refuses a NUL in a query's text: each of these was a 500 there."""
+    org = make_org()
+    login(client, make_member(org, "secretariat"))
+    for path in ("/registry/T%00x", "/registry/T%00x/download.pdf", f"/orgs/{org.id}/members/import/a%00b"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/registry?q=%00").status_code == 400
+    assert client.get("/standards/1/figures/flow.png%00").status_code == 404

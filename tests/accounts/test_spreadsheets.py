@@ -19,6 +19,7 @@ from accounts.spreadsheets import as_text, csv_bytes
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
         ("-3", "-3"),
         ("+1.5", "+1.5"),
         ("同意", "同意"),

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from sqlalchemy import event, func, select
 
 from authoring import history, operations
-from authoring.models import Revision
+from authoring.models import Revision, Standard
 from extensions import db
 
 TRAINING_OLD = "在岗服务人员每年接受的继续培训宜不少于24学时。"
@@ -331,3 +331,29 @@ def test_a_refusal_reaches_a_browser_as_a_page_with_its_status_and_message(
     response = client.post(f"/standards/{standard.id}/save", data={"text": "# x", "base_revision": "9"})
     assert response.status_code == 409
     assert "9" in response.get_data(as_text=True) and "<html" in response.get_data(as_text=True)
+
+
+def test_an_upload_over_the_text_cap_is_refused_without_being_read_whole(
+    client, login, secretariat, association
+):
+    login(client, secretariat)
+    response = client.post(
+        f"/associations/{association.id}/standards/new",
+        data={"title_zh": "标准", "upload": (io.BytesIO(b"#" * 5_000_000), "big\u202egnp.md")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "文件 biggnp.md 大于 1000 KB" in page  # the name without its bidi override
+    assert db.session.scalar(select(func.count(Standard.id))) == 0
+
+
+def test_a_picture_named_md_is_refused_as_not_text(client, login, secretariat, association):
+    login(client, secretariat)
+    response = client.post(
+        f"/associations/{association.id}/standards/new",
+        data={"title_zh": "标准", "upload": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "a.md")},
+        content_type="multipart/form-data",
+    )
+    assert "UTF-8" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Standard.id))) == 0

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from accounts.refusals import Refused
+from accounts.uploads import ZipTooLarge, shown_name, zip_members
 
 #: the largest template taken (a template of a thousand comments is well under 1 MB)
 MAX_BYTES = 2_000_000
 #: the most rows read
 MAX_ROWS = 5_000
+#: the most columns read (the template has eight)
+MAX_COLUMNS = 30
+#: the most members its zip may have, and the most they may inflate to together (a template of a
+#: thousand comments is a dozen parts of a few MB)
+MAX_MEMBERS = 500
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+#: the part each kind of file cannot be without
+_MAIN_PART = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 #: header words of each column we read → our name (lower case, spaces removed)
 HEADERS = {
     "mb/nc": "member_body",
@@ -56,55 +64,95 @@ class TemplateRow:
 
 
 def read_template(data: bytes, filename: str) -> list[TemplateRow]:
-    """The comment rows of an ISO/IEC template, or a refusal that says why the file is not one."""
+    """The comment rows of an ISO/IEC template, or a refusal that says why the file is not one.
+
+    The file's content decides what it is (a PNG named .xlsx is refused like any other), its zip is
+    checked against the caps before openpyxl or python-docx inflates a byte, and whatever those
+    readers raise on a damaged file becomes the same refusal."""
+    name = shown_name(filename)
     if len(data) > MAX_BYTES:
         raise Refused(
             "too_large",
             _(
                 "The file %(name)s is %(size)s KB; a comment template may have at most %(limit)s KB.",
-                name=filename,
-                size=len(data) // 1000,
+                name=name,
+                size=-(-len(data) // 1000),
                 limit=MAX_BYTES // 1000,
             ),
         )
     lower = filename.lower()
-    if not zipfile.is_zipfile(io.BytesIO(data)) or not lower.endswith((".xlsx", ".docx")):
+    kind = "xlsx" if lower.endswith(".xlsx") else "docx" if lower.endswith(".docx") else None
+    try:
+        members = zip_members(data, max_members=MAX_MEMBERS, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    except ZipTooLarge:
+        raise Refused(
+            "too_large",
+            _(
+                "The file %(name)s would take more than %(limit)s MB once unpacked: it is not a comment template.",
+                name=name,
+                limit=MAX_UNPACKED_BYTES // (1024 * 1024),
+            ),
+        ) from None
+    if members is None or kind is None:
         raise Refused(
             "invalid",
             _(
                 "The file %(name)s is not an XLSX or DOCX file. Upload the ISO/IEC commenting template as .xlsx or .docx.",
-                name=filename,
+                name=name,
             ),
         )
+    unreadable = Refused(
+        "invalid", _("The file %(name)s cannot be read as a spreadsheet or Word document.", name=name)
+    )
+    if _MAIN_PART[kind] not in {member.filename for member in members}:
+        raise unreadable
     try:
-        table = _xlsx_rows(data) if lower.endswith(".xlsx") else _docx_rows(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise Refused(
-            "invalid", _("The file %(name)s cannot be read as a spreadsheet or Word document.", name=filename)
-        ) from error
-    return _rows(table, filename)
+        table = _xlsx_rows(data) if kind == "xlsx" else _docx_rows(data)
+    except Exception as error:  # openpyxl, python-docx and lxml answer a damaged file with many kinds
+        raise unreadable from error
+    return _rows(table, name)
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS):
-        rows.append(["" if v is None else str(v).strip() for v in values])
-    book.close()
-    return rows
+    try:
+        sheet = book.worksheets[0]
+        # both bounds given: a sheet's <dimension> may claim A1:XFD1048576, and openpyxl pads every
+        # row to it and fills the gaps between rows with empty ones
+        values = sheet.iter_rows(values_only=True, max_row=MAX_ROWS, max_col=MAX_COLUMNS)
+        return [["" if v is None else str(v).strip() for v in row] for row in values]
+    finally:
+        book.close()
 
 
 def _docx_rows(data: bytes) -> list[list[str]]:
+    """The first table's rows as text, one cell per grid column it spans (at most MAX_COLUMNS).
+
+    Not python-docx's `row.cells`: it repeats a cell once per column of its `w:gridSpan` (a span of
+    2,000,000,000 is a tuple of two billion) and finds the text of each vertically merged cell by
+    walking up the rows, once per cell (quadratic in a table of merged rows)."""
     from docx import Document
+    from docx.table import _Cell
 
     document = Document(io.BytesIO(data))
     if not document.tables:
         return []
     table = document.tables[0]
-    return [[cell.text.strip() for cell in row.cells] for row in table.rows[:MAX_ROWS]]
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}  # grid column → the text of the cell that starts there, in the row above
+    for tr in table._tbl.tr_lst[:MAX_ROWS]:
+        cells: list[str] = []
+        for tc in tr.tc_lst:
+            column = len(cells)
+            text = above.get(column, "") if tc.vMerge == "continue" else _Cell(tc, table).text.strip()
+            above[column] = text
+            cells.extend([text] * min(tc.grid_span, MAX_COLUMNS - column))
+            if len(cells) >= MAX_COLUMNS:
+                break
+        rows.append(cells)
+    return rows
 
 
 def _header_key(text: str) -> str:

@@ -365,8 +365,17 @@ def import_comments(standard_id: int) -> ResponseReturnValue:
 
     standard = load_standard(standard_id, current_user)
     back = url_for(".comment_list", standard_id=standard.id)
-    upload = request.files.get("file")
     try:
+        if (request.content_length or 0) > operations_max_bytes() + 64_000:
+            # refused from the header, before the form parser spools the body to a temporary file
+            raise Refused(
+                "too_large",
+                _(
+                    "The file is larger than %(limit)s KB, the most a comment template may be.",
+                    limit=operations_max_bytes() // 1000,
+                ),
+            )
+        upload = request.files.get("file")
         if upload is None or not upload.filename:
             raise Refused("invalid", _("Choose the file to import."))
         data = upload.read(operations_max_bytes() + 1)

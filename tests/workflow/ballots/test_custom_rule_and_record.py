@@ -120,3 +120,35 @@ def test_another_associations_member_gets_no_record(
     db.session.commit()
     outsider = make_member(make_org(name="别的协会", code="OTHER"), Role.MEMBER)
     assert _as(app, login, outsider).get(f"/ballots/{ballot.id}/record.csv").status_code == 404
+
+
+def test_every_formula_start_in_reasons_and_names_is_text_in_the_record(
+    app, login, secretariat, in_review, voters
+):
+    """OWASP's starts (= + - @ tab CR) typed as reasons, and a voter named like a formula: each cell
+    of the CSV begins with the apostrophe a spreadsheet hides, and reads back as typed after it."""
+    from hostile_files import FORMULA_CELLS
+
+    voters[0].name = '=HYPERLINK("http://x","y")'
+    now = utcnow()
+    ballot = operations.open_ballot(
+        in_review, secretariat, kind="review", rule="iso", closes_at=now + timedelta(days=3), now=now
+    )
+    typed = FORMULA_CELLS[: len(voters)]
+    for voter, reasons in zip(voters, typed, strict=False):
+        operations.cast_vote(ballot, voter, "disapprove", reasons, now=now)
+    operations.close_ballot(ballot, secretariat, now=utcnow(), reason="全部表决完毕")
+    db.session.commit()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                _as(app, login, voters[1]).get(f"/ballots/{ballot.id}/record.csv").data.decode("utf-8-sig")
+            )
+        )
+    )
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + voters[0].name in cells
+    kept = {cell[1:] for cell in cells if cell.startswith("'")}
+    for reasons in typed:
+        assert reasons.strip() in {k.strip() for k in kept}, reasons
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r") or cell.startswith("-2")]
