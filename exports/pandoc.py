@@ -61,9 +61,23 @@ def run_pandoc(
     except OSError as failed:
         raise ExportError(f"无法运行 pandoc：{failed}", f"Cannot run pandoc: {failed}") from failed
     if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip()[-2000:]
-        raise ExportError(f"pandoc 转换失败：{message}", f"pandoc failed: {message}")
+        raise pandoc_failure(completed.stderr.decode("utf-8", "replace"))
     return completed.stdout
+
+
+def pandoc_failure(stderr: str) -> ExportError:
+    """What a person reads when pandoc fails: its own reason, without the Haskell call stack and the
+    runtime's advice to raise `+RTS -M` (which a user cannot act on), and in words when the memory cap
+    stopped it."""
+    if "Heap exhausted" in stderr:
+        return ExportError(
+            f"文件过大或过于复杂，pandoc 在 {HEAP_LIMIT}B 内存限额内无法完成转换。",
+            f"The file is too large or too complex for pandoc to convert within its {HEAP_LIMIT}B memory limit.",
+        )
+    reason = stderr.split("CallStack (from HasCallStack)", 1)[0]
+    lines = [line.strip() for line in reason.splitlines() if line.strip() and "+RTS" not in line]
+    message = " ".join(lines)[:500] or "?"
+    return ExportError(f"pandoc 转换失败：{message}", f"pandoc failed: {message}")
 
 
 @functools.cache
