@@ -24,8 +24,10 @@ from exports.dossier_manifest import MAX_FILES, NotADossier, verify_dossier
 from exports.models import ExportFile, ExportJob, JobStatus
 from extensions import db
 
-#: the largest dossier accepted as an upload
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: the largest dossier accepted as an upload: below the request cap (MAX_CONTENT_LENGTH, 32 MB), so
+#: a larger one is refused with this message rather than the generic 413 page; a built dossier (the
+#: standard's DOCX and PDF, the note, a few tables) is a few MB
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 #: the most its files may declare once unpacked: a built dossier (the standard's DOCX and PDF, the
 #: note and a few tables) is a few MB, and verifying inflates and hashes every byte
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024

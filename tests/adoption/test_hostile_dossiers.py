@@ -124,3 +124,9 @@ def test_a_manifest_naming_paths_outside_the_archive_is_only_a_mismatch(thread, 
     data = with_parts({MANIFEST_NAME: manifest_for(files)})
     page = refused(thread, db, data, "与清单不一致")
     assert "root:" not in page
+
+
+def test_a_dossier_over_its_cap_is_refused_with_the_cap_in_words(thread, db):
+    """30 MB and a byte: below the 32 MB request cap, so the thread says the dossier's own limit
+    instead of the generic "too large" page."""
+    refused(thread, db, b"PK" + b"\x00" * (30 * 1024 * 1024 - 1), "材料包最大为 30 MB")
