@@ -254,3 +254,18 @@ def test_show_prints_the_newest_entries(app):
     lines = result.output.splitlines()
     assert len(lines) == 2 and lines[0].startswith("2\t") and lines[1].startswith("3\t")
     assert "org_renamed\toperator\torganisation:2" in lines[1]
+
+
+def test_the_administrator_reads_the_log_newest_first_and_others_may_not(client, login, make_user):
+    admin = make_user(is_admin=True)
+    make_user("chen@example.org")
+    login(client, "chen@example.org", "wrong password")
+    login(client, admin)
+    page = client.get("/admin/audit")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert body.index('id="audit-2"') < body.index('id="audit-1"')
+    assert "login_failed" in body and admin.email in body and "chen@example.org" in body
+    client.post("/logout")
+    login(client, make_user())
+    assert client.get("/admin/audit").status_code == 403
