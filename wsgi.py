@@ -57,7 +57,12 @@ BLUEPRINTS = (
     "adoption.api:bp",
 )
 #: modules whose `flask_commands` (a list of click commands) join `flask --app wsgi …`
-CLI_MODULES = ("accounts.cli", "accounts.backup_commands", "workflow.ballots.commands")
+CLI_MODULES = (
+    "accounts.cli",
+    "accounts.backup_commands",
+    "accounts.audit_commands",
+    "workflow.ballots.commands",
+)
 #: `load_demo(app)` hooks that `flask demo` calls in this order on an empty database
 DEMO_LOADERS = (
     "accounts.demo:load_demo",
@@ -133,6 +138,7 @@ BACKUP_CHECKS = (
 #: modules imported so that their models join the metadata (migrations, create_all)
 MODEL_MODULES = (
     "accounts.models",
+    "accounts.audit",
     "accounts.notices",
     "authoring.models",
     "authoring.events",

@@ -1,5 +1,5 @@
-"""The platform administrator's pages: organisations (list, create, rename, set a code) and the
-outbox of e-mail notices.
+"""The platform administrator's pages: organisations (list, create, rename, set a code), the
+outbox of e-mail notices and the audit log.
 
 Only the administrator opens them (403 for anyone else; an organisation the user may not see is a
 404, as everywhere). The verbs are in accounts.operations, which the create-org command calls too.
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts import operations
+from accounts.audit import AuditEntry
 from accounts.forms import NewOrgForm, OrgCodeForm, RenameOrgForm
 from accounts.models import Organisation, OrgKind
 from accounts.notices import Notice
@@ -128,3 +129,22 @@ def outbox() -> ResponseReturnValue:
         error_out=False,
     )
     return render_template("accounts/admin_outbox.html", page=page)
+
+
+#: entries per page of the audit log
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.get("/admin/audit")
+@login_required
+def audit_log() -> ResponseReturnValue:
+    """The audit log, newest first, read-only: who did what, when and from where. Whether the chain
+    holds is `flask --app wsgi audit verify`'s answer, not a page's (it reads every entry)."""
+    require_org_administrator(current_user)
+    page = db.paginate(
+        select(AuditEntry).order_by(AuditEntry.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=AUDIT_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template("accounts/admin_audit.html", page=page)

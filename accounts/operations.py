@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from accounts import audit
 from accounts.database import write_lock
 from accounts.member_files import read_table
 from accounts.member_import import (
@@ -115,6 +116,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _check_new_password(new_password)
     user.set_password(new_password)
     end_sessions(user)
+    audit.record("password_changed", user, subject=user)
 
 
 def end_sessions(user: User) -> None:
@@ -181,14 +183,21 @@ def create_org(actor: Actor, kind: OrgKind, name: str, code: str | None = None) 
     )
     db.session.add(org)
     _flush_org(org)
+    audit.record(
+        "org_created", actor, subject=org, organisation=org, details={"name": org.name, "code": org.code}
+    )
     return org
 
 
 def rename_org(actor: Actor, org: Organisation, name: str) -> Organisation:
     """Give an organisation a new name; its code, members and standards stay."""
     _check_administrator(actor)
+    before = org.name
     org.name = _checked_org_name(name)
     db.session.flush()
+    audit.record(
+        "org_renamed", actor, subject=org, organisation=org, details={"from": before, "to": org.name}
+    )
     return org
 
 
@@ -198,8 +207,12 @@ def set_org_code(actor: Actor, org: Organisation, code: str) -> Organisation:
     if not org.is_association:
         raise Refused("invalid", _("Only an association has a code; a government agency has none."))
     write_lock(org)
+    before = org.code
     org.code = _checked_org_code(code, org)
     _flush_org(org)
+    audit.record(
+        "org_code_set", actor, subject=org, organisation=org, details={"from": before, "to": org.code}
+    )
     return org
 
 
@@ -233,7 +246,22 @@ def add_member(
     membership = Membership(user=user, org=org, role=role, voting=voting, weight=weight, unit=unit)
     db.session.add(membership)
     db.session.flush()
+    audit.record(
+        "member_added", actor, subject=membership, organisation=org, details=_membership_details(membership)
+    )
     return membership
+
+
+def _membership_details(membership: Membership, **more: object) -> dict[str, object]:
+    """What the audit log keeps of a membership: whose it is and its terms."""
+    return {
+        "user_id": membership.user.id,
+        "email": membership.user.email,
+        "role": membership.role.value,
+        "voting": membership.voting,
+        "weight": membership.weight,
+        **more,
+    }
 
 
 def _secretariat_count(org: Organisation) -> int:
@@ -282,9 +310,21 @@ def change_membership(
     _check_role(membership.org, role, weight)
     if role != membership.role:
         _check_keeps_a_secretariat(membership)
+    before = {
+        "from_role": membership.role.value,
+        "from_voting": membership.voting,
+        "from_weight": membership.weight,
+    }
     membership.role = role
     membership.voting, membership.weight = vote_terms(membership.org, voting, weight)
     db.session.flush()
+    audit.record(
+        "membership_changed",
+        actor,
+        subject=membership,
+        organisation=membership.org,
+        details=_membership_details(membership, **before),
+    )
     return membership
 
 
@@ -293,6 +333,13 @@ def remove_member(actor: Actor, membership: Membership) -> None:
     _lock_memberships(membership)
     _check_actor(actor, membership.org)
     _check_keeps_a_secretariat(membership)
+    audit.record(
+        "member_removed",
+        actor,
+        subject=f"membership:{membership.id}",
+        organisation=membership.org,
+        details=_membership_details(membership),
+    )
     db.session.delete(membership)
     db.session.flush()
 
@@ -360,6 +407,14 @@ def invite(
         actor, org, email, role, voting, weight, name, unit, replaced, now=now, valid_for=valid_for
     )
     db.session.flush()
+    audit.record(
+        "invited",
+        actor,
+        subject=issued.invitation,
+        organisation=org,
+        details={"email": email, "role": role.value, "voting": voting, "weight": weight},
+        now=now,
+    )
     return issued
 
 
@@ -404,6 +459,14 @@ def revoke_invitation(actor: Actor, invitation: Invitation, *, now: datetime) ->
         raise Refused("closed", _("This invitation has already been used."))
     invitation.revoked_at = now
     db.session.flush()
+    audit.record(
+        "invitation_revoked",
+        actor,
+        subject=invitation,
+        organisation=invitation.org,
+        details={"email": invitation.email},
+        now=now,
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -465,6 +528,14 @@ def accept_invitation(
     )
     db.session.add(membership)
     db.session.flush()
+    audit.record(
+        "invitation_accepted",
+        user,
+        subject=membership,
+        organisation=invitation.org,
+        details=_membership_details(membership, invitation_id=invitation.id),
+        now=now,
+    )
     return membership
 
 
@@ -604,4 +675,16 @@ def apply_member_import(
     if stored is not None:
         stored.applied_at = now
     db.session.flush()
+    audit.record(
+        "member_import_applied",
+        actor,
+        subject=stored or "",
+        organisation=org,
+        details={
+            "file_sha256": stored.file_sha256 if stored is not None else None,
+            "changes": {str(kind): count for kind, count in plan.counts.items()},
+            "invitations": len(invitations),
+        },
+        now=now,
+    )
     return AppliedImport(plan, tuple(invitations))

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
+from accounts import audit
 from accounts.models import ApiToken, User
 from accounts.operations import hash_token
 from accounts.permissions import Actor, is_administrator
@@ -58,6 +59,13 @@ def create_token(actor: Actor, user: User, name: str, *, now: datetime) -> Issue
     token = ApiToken(user=user, name=name, token_hash=hash_token(secret), created_at=now)
     db.session.add(token)
     db.session.flush()
+    audit.record(
+        "token_created",
+        actor,
+        subject=token,
+        details={"user_id": user.id, "email": user.email, "name": name},
+        now=now,
+    )
     return IssuedToken(token, secret)
 
 
@@ -67,6 +75,13 @@ def revoke_token(actor: Actor, token: ApiToken, *, now: datetime) -> None:
         raise Refused("not_found", _("There is no such token."))
     if token.revoked_at is None:
         token.revoked_at = now
+        audit.record(
+            "token_revoked",
+            actor,
+            subject=token,
+            details={"user_id": token.user_id, "name": token.name},
+            now=now,
+        )
     db.session.flush()
 
 

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from accounts import notices, operations, tokens
+from accounts import audit, notices, operations, tokens
 from accounts.database import utcnow
 from accounts.dates import show_datetime
 from accounts.forms import (
@@ -105,8 +105,15 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            audit.record("login", user, subject=user)
+            db.session.commit()
             login_user(user)
             return redirect(safe_next(form.next.data, url_for(".desk")))
+        # no change to commit with it: the attempt is a unit of work of its own (never the password)
+        audit.record(
+            "login_failed", None, details={"email": operations.normalise_email(form.email.data or "")}
+        )
+        db.session.commit()
         g.login_failed = True
         form.password.errors.append(_("The e-mail address or the password is not correct."))
         return render_template("accounts/login.html", form=form), 200
@@ -117,6 +124,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     operations.end_sessions(acting_user())
+    audit.record("logout", acting_user(), subject=acting_user())
     db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text, event, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
+from accounts import audit
 from accounts.database import UTCDateTime
 from accounts.models import User
 from authoring.models import Stage, Standard
@@ -68,6 +69,31 @@ EVENT_LABELS: Mapping[str, Any] = {
     "declaration_withdrawn": _l("Self-declaration withdrawn"),
     "declaration_flagged": _l("Self-declaration flagged as false"),
 }
+
+
+#: the kinds that are also security-relevant decisions, so `record` writes them to the audit log
+#: (accounts.audit) too: stage changes, publication, ballots opened and closed, dispositions,
+#: proposals decided, adoption decisions. A verb that records one of these needs no second call.
+AUDITED_EVENT_KINDS = frozenset(
+    {
+        "stage_changed",
+        "consultation_opened",
+        "consultation_closed",
+        "published",
+        "replaced",
+        "revision_opened",
+        "proposal_accepted",
+        "proposal_declined",
+        "ballot_opened",
+        "ballot_closed",
+        "comment_disposed",
+        "adoption_submitted",
+        "adopted",
+        "adoption_returned",
+        "adoption_rejected",
+        "declaration_flagged",
+    }
+)
 
 
 class StandardEvent(db.Model):
@@ -147,6 +173,20 @@ def record(
         note=note[:2000],
     )
     db.session.add(row)
+    if kind in AUDITED_EVENT_KINDS:
+        audit.record(
+            kind,
+            actor,
+            subject=standard,
+            organisation=standard.association,
+            details={
+                "from_stage": from_stage,
+                "to_stage": to_stage,
+                "revision": revision,
+                "note": note or None,
+            },
+            now=now,
+        )
     return row
 
 

@@ -74,6 +74,7 @@ ROUTES = [
         scoped=False,
     ),
     Route("outbox", "GET", lambda w, s: "/admin/outbox", _admin_only(200), scoped=False),
+    Route("audit log", "GET", lambda w, s: "/admin/audit", _admin_only(200), scoped=False),
     # signing in and out, the account's password, tokens and language, invitations
     Route("login page", "GET", lambda w, s: "/login", _signed_in_elsewhere(), scoped=False),
     Route(

@@ -480,6 +480,7 @@ def _pages(world: World) -> dict[str, list[str]]:
             f"/admin/organisations/{a}",
             f"/orgs/{a}/members",
             "/admin/outbox",
+            "/admin/audit",
         ],
     }
 

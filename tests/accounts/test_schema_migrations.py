@@ -52,3 +52,19 @@ def test_the_migrations_downgrade_to_nothing(empty_app):
     downgrade(revision="base")
     tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+def test_the_migrated_audit_log_refuses_update_and_delete(empty_app):
+    """The triggers come with the migration too, not only with create_all."""
+    from sqlalchemy.exc import DatabaseError
+
+    from accounts import audit
+    from accounts.permissions import OPERATOR
+
+    upgrade()
+    audit.record("org_created", OPERATOR, subject="organisation:1")
+    db.session.commit()
+    for statement in ("UPDATE audit_log SET details = '{}'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text(statement))
+    assert audit.verify(db.session()).count == 1

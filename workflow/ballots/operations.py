@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from accounts import audit
 from accounts.database import write_lock
 from accounts.dates import show_datetime
 from accounts.models import Membership, Organisation, User
@@ -276,6 +277,19 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
     for name, value in {**current, "casts": casts}.items():
         set_committed_value(voter, name, value)
     set_committed_value(ballot, "cast_count", ballot.cast_count + 1)
+    audit.record(
+        "vote_cast" if casts == 1 else "vote_changed",
+        actor,
+        subject=ballot,
+        organisation=ballot.standard.association_id,
+        details={
+            "standard_id": ballot.standard_id,
+            "choice": chosen.value,
+            "cast": casts,
+            "receipt": receipt,
+        },
+        now=now,
+    )
     return voter
 
 

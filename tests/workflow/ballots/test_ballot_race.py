@@ -21,6 +21,8 @@ import pytest
 from ballot_race import run_closer, run_voters
 from sqlalchemy import func, select
 
+from accounts import audit
+from accounts.audit import AuditEntry
 from accounts.database import utcnow
 from accounts.models import Membership, Role, User
 from authoring.models import Stage
@@ -149,3 +151,10 @@ def test_every_voter_casts_while_the_ballot_closes(
     assert db.session.scalar(
         select(func.sum(BallotVoter.casts)).where(BallotVoter.ballot_id == ballot_id)
     ) == len(history)
+
+    # the audit log (accounts.audit): one entry per acknowledged cast, in one intact chain
+    votes = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action.in_(("vote_cast", "vote_changed")))
+    ).all()
+    assert sorted(e.details_dict["receipt"] for e in votes) == sorted(e["receipt"] for e in acknowledged)
+    assert audit.verify(db.session()).intact
