@@ -10,6 +10,7 @@ long run's business: a loaded CI machine would make them a coin toss here.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -71,5 +72,7 @@ def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
     ):
         assert counts.get(name, (0, 0))[0] > 0, f"no {name!r}:\n{report}"
     assert any(name.startswith("exporter export ") for name in counts), f"no export finished:\n{report}"
+    outcomes = json.loads((tmp_path / "locust_outcomes.json").read_text(encoding="utf-8"))
+    assert outcomes.get("vote recorded", 0) > 0 and outcomes.get("save saved", 0) > 0, outcomes
     assert "Traceback" not in (tmp_path / "gunicorn.log").read_text(errors="replace")
     assert "Content-Encoding none" not in report, f"an answer came uncompressed:\n{report}"

@@ -19,15 +19,20 @@ users of each class: LOAD_VOTERS, LOAD_EDITORS, LOAD_EXPORTERS, LOAD_READERS (20
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import os
 import random
 import re
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from geventhttpclient.response import HTTPConnectionClosed
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -56,6 +61,21 @@ _editors = itertools.cycle(
 _exporters = itertools.cycle(zip(WORLD.exporter_emails, WORLD.exporter_tokens, strict=True))
 _readers = itertools.cycle(WORLD.reader_emails)
 _serial = itertools.count(1)
+#: how the writes went, beyond right or wrong: merged saves, conflicts, votes refused after the close,
+#: POSTs sent again; written beside the CSVs as `<prefix>_outcomes.json` when the test stops
+OUTCOMES: Counter[str] = Counter()
+
+
+@events.reset_stats.add_listener
+def _forget_outcomes() -> None:
+    OUTCOMES.clear()
+
+
+@events.test_stop.add_listener
+def _write_outcomes(environment: Any, **_kwargs: Any) -> None:
+    prefix = getattr(environment.parsed_options, "csv_prefix", None)
+    if prefix:
+        Path(f"{prefix}_outcomes.json").write_text(json.dumps(OUTCOMES, ensure_ascii=False, indent=1))
 
 
 def _count(name: str, default: int) -> int:
@@ -68,11 +88,22 @@ def _uncompressed(response: Any) -> bool:
     return not encoding and len(response.content or b"") >= COMPRESS_MIN_SIZE
 
 
+def _what_came(response: Any) -> str:
+    """A failure's words: the status and the start of the body, or the client's error when none came."""
+    if not response.status_code:
+        return f"no answer: {response.error!r}"
+    return f"{response.status_code}: {(response.text or '')[:200]}"
+
+
 def _error_code(response: Any) -> str:
     try:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
         return ""
+
+
+class _ClosedWhileIdle(Exception):
+    """The server closed the kept-alive connection as the request went out: nothing was answered."""
 
 
 class Member(FastHttpUser):
@@ -93,15 +124,41 @@ class Member(FastHttpUser):
         return f"{self.role} {route}"
 
     def get_checked(self, path: str, route: str, **kwargs: Any) -> Any:
-        """GET that must answer 200, compressed."""
-        with self.client.get(path, name=self.name(route), catch_response=True, **kwargs) as response:
+        """GET that must answer 200 itself (a redirect to the login page is a failure), compressed."""
+        with self.client.get(
+            path, name=self.name(route), catch_response=True, allow_redirects=False, **kwargs
+        ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                response.failure(_what_came(response))
             elif _uncompressed(response):
                 response.failure("not compressed")
             else:
                 response.success()
             return response
+
+    @contextlib.contextmanager
+    def post(self, path: str, route: str, **kwargs: Any) -> Iterator[Any]:
+        """A POST whose answer the block judges (catch_response).
+
+        gunicorn closes a kept-alive connection after 2 s idle (its `keepalive`); a request sent as
+        it closes gets no answer and was never read (the access log has no line for it). geventhttpclient
+        sends a GET again then, and a POST never (RFC 9110 §9.2.2); browsers send it again too, on a
+        reused connection with no byte of answer. So does this, once, and counts each in a row of its
+        own ("… sent again"): a closed connection on the second try, or any other lost answer, fails.
+        """
+        for attempt in range(2):
+            try:
+                with self.client.post(path, name=self.name(route), catch_response=True, **kwargs) as response:
+                    if (
+                        attempt == 0
+                        and not response.status_code
+                        and isinstance(response.error, HTTPConnectionClosed)
+                    ):
+                        raise _ClosedWhileIdle
+                    yield response
+                    return
+            except _ClosedWhileIdle:
+                OUTCOMES[self.name(f"{route} sent again (kept-alive connection closed)")] += 1
 
     def log_in(self, email: str) -> None:
         """Through the real form, CSRF token and all, as a browser does."""
@@ -129,19 +186,20 @@ class Voter(Member):
     def cast(self) -> None:
         choice = random.choice(CHOICES)
         body = {"choice": choice, "reasons": f"负载测试理由{next(_serial)}"}
-        with self.client.post(
+        with self.post(
             f"/api/v1/ballots/{WORLD.ballot_id}/votes",
+            "POST /api/v1/ballots/{id}/votes",
             json=body,
             headers=self.headers,
-            name=self.name("POST /api/v1/ballots/{id}/votes"),
-            catch_response=True,
         ) as response:
             if response.status_code == 201 and response.json().get("choice", choice) == choice:
                 response.success()
+                OUTCOMES["vote recorded"] += 1
             elif response.status_code == 409 and _error_code(response) == "closed" and self._ballot_closed():
                 response.success()  # the right answer to a vote after the close
+                OUTCOMES["vote refused: the ballot closed (409)"] += 1
             else:
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                response.failure(_what_came(response))
 
     @task(1)
     def read_ballot(self) -> None:
@@ -199,25 +257,26 @@ class Editor(Member):
         else:
             lines += ["", line]
         body = {"text": "\n".join(lines), "base_revision": base, "message": line}
-        with self.client.post(
+        with self.post(
             f"/api/v1/standards/{self.standard_id}/revisions",
+            "POST /api/v1/standards/{id}/revisions",
             json=body,
             headers=self.headers,
-            name=self.name("POST /api/v1/standards/{id}/revisions"),
-            catch_response=True,
         ) as response:
             answer = response.json() if response.status_code in (200, 201, 409) else {}
             if response.status_code == 201 and answer.get("number", 0) > base:
                 response.success()
+                OUTCOMES[f"save {answer.get('status')}"] += 1
             elif response.status_code == 409 and _error_code(response) == "conflict":
                 # right only when someone saved on the same base meanwhile: the latest moved on
                 latest = answer.get("error", {}).get("latest_revision", answer.get("latest_revision", 0))
                 if latest > base:
                     response.success()
+                    OUTCOMES["save refused: conflict on a stale base (409)"] += 1
                 else:
                     response.failure(f"409 conflict on the latest revision {base}: {response.text[:200]}")
             else:
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                response.failure(_what_came(response))
 
 
 class Exporter(Member):
@@ -250,17 +309,17 @@ class Exporter(Member):
             "csrf_token": token.group(1),
         }
         asked = time.monotonic()
-        with self.client.post(
+        with self.post(
             f"/standards/{standard_id}/exports",
+            "POST /standards/{id}/exports",
             data=fields,
             headers={"Accept": "application/json"},
-            name=self.name("POST /standards/{id}/exports"),
-            catch_response=True,
         ) as response:
             if response.status_code not in (200, 202):
-                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+                response.failure(_what_came(response))
                 return
             job = response.json()
+            OUTCOMES[f"export {'kept, already made' if job['finished'] else 'job started'}"] += 1
         while not job["finished"]:
             if time.monotonic() - asked > EXPORT_PATIENCE:
                 self._job_done(
@@ -282,7 +341,7 @@ class Exporter(Member):
         """The whole export as one row, from the request to its file ready (or its failure)."""
         events.request.fire(
             request_type="JOB",
-            name=self.name(f"export {fmt}, asked → done"),
+            name=self.name(f"export {fmt}: asked → done"),
             response_time=(time.monotonic() - asked) * 1000,
             response_length=0,
             exception=RuntimeError(error) if error else None,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -114,6 +115,21 @@ def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subp
                 started.wait()
 
 
+def group_cpu_seconds(group_id: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group, from /proc:
+    gunicorn's master and workers, or the RQ worker and its work horses."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group_id:
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
 def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -179,6 +195,8 @@ def run_locust(
         "--csv",
         str(prefix),
         "--only-summary",
+        # the figures are the steady state: the ramp's logins (scrypt) and first renders are start-up
+        "--reset-stats",
         "--exit-code-on-error",
         "1",
     ]
@@ -298,22 +316,29 @@ def main(argv: list[str] | None = None) -> int:
     ]
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(process(gunicorn, env, folder / "gunicorn.log"))
+        groups = {"gunicorn": server.pid}
         if args.backend == "postgresql":
-            stack.enter_context(process([str(BIN / "flask"), "worker"], env, folder / "worker.log"))
+            worker = stack.enter_context(process([str(BIN / "flask"), "worker"], env, folder / "worker.log"))
+            groups["RQ worker"] = worker.pid
         wait_until_serving(url, server, folder / "gunicorn.log")
         for path, encoding, size in compression(url, world):
             print(f"compression: {path}: Content-Encoding {encoding}, {size:,} bytes sent")
         load_before = os.getloadavg()[0]
+        cpu_before = {name: group_cpu_seconds(pid) for name, pid in groups.items()}
         seconds = round(args.minutes * 60)
         print(f"locust: {counts} for {seconds} s, load average {load_before:.2f}", flush=True)
         code, locust_cpu = run_locust(
             url, world_path, counts, seconds, args.spawn_rate, folder / "locust", folder / "locust.log"
         )
         load_after = os.getloadavg()[0]
+        cpu = {name: group_cpu_seconds(pid) - cpu_before[name] for name, pid in groups.items()}
     rows = read_stats(folder / "locust")
     print(table(rows))
     for name, error, occurrences in read_failures(folder / "locust"):
         print(f"failure: {name}: {error} ×{occurrences}")
+    outcomes = folder / "locust_outcomes.json"
+    for what, count in sorted(json.loads(outcomes.read_text()).items() if outcomes.exists() else []):
+        print(f"outcome: {what}: {count:,}")
     met = verdicts(rows)
     for words, ok in met:
         print(f"{'met   ' if ok else 'MISSED'} {words}")
@@ -323,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{', the bottleneck: the figures measure locust' if share > 0.9 else ''}); "
         f"load average {load_before:.2f} before, {load_after:.2f} after; logs in {folder}"
     )
+    for name, seconds_used in cpu.items():
+        print(f"{name}'s CPU: {seconds_used:.0f} s in {seconds} s ({seconds_used / seconds:.2f} cores)")
     errors = (folder / "gunicorn.log").read_text(errors="replace").count("Traceback")
     if errors:
         print(f"gunicorn.log has {errors} tracebacks")
