@@ -66,9 +66,15 @@ _serial = itertools.count(1)
 OUTCOMES: Counter[str] = Counter()
 
 
-@events.reset_stats.add_listener
-def _forget_outcomes() -> None:
-    OUTCOMES.clear()
+@events.init.add_listener
+def _forget_outcomes_with_the_stats(environment: Any, **_kwargs: Any) -> None:
+    """With --reset-stats the counts start where the statistics do: once every user is spawned."""
+
+    def forget(**_spawned: Any) -> None:
+        if environment.reset_stats:
+            OUTCOMES.clear()
+
+    events.spawning_complete.add_listener(forget)
 
 
 @events.test_stop.add_listener

@@ -130,6 +130,21 @@ def group_cpu_seconds(group_id: int) -> float:
     return total / ticks
 
 
+def group_waiting_seconds(group_id: int) -> float:
+    """Seconds the live threads of a process group spent runnable but waiting for a core (the run
+    queue, /proc/…/task/…/schedstat): how much the machine's other work held the server back."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != group_id:
+                continue
+            for task in (stat.parent / "task").glob("*/schedstat"):
+                total += int(task.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
+
+
 def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -325,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"compression: {path}: Content-Encoding {encoding}, {size:,} bytes sent")
         load_before = os.getloadavg()[0]
         cpu_before = {name: group_cpu_seconds(pid) for name, pid in groups.items()}
+        waiting_before = group_waiting_seconds(server.pid)
         seconds = round(args.minutes * 60)
         print(f"locust: {counts} for {seconds} s, load average {load_before:.2f}", flush=True)
         code, locust_cpu = run_locust(
@@ -332,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         load_after = os.getloadavg()[0]
         cpu = {name: group_cpu_seconds(pid) - cpu_before[name] for name, pid in groups.items()}
+        waiting = group_waiting_seconds(server.pid) - waiting_before
     rows = read_stats(folder / "locust")
     print(table(rows))
     for name, error, occurrences in read_failures(folder / "locust"):
@@ -350,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, seconds_used in cpu.items():
         print(f"{name}'s CPU: {seconds_used:.0f} s in {seconds} s ({seconds_used / seconds:.2f} cores)")
+    print(
+        f"gunicorn's threads waited {waiting:.0f} s for a core (runnable, not running): "
+        f"{waiting / max(cpu['gunicorn'], 1):.2f} s per CPU second"
+    )
     errors = (folder / "gunicorn.log").read_text(errors="replace").count("Traceback")
     if errors:
         print(f"gunicorn.log has {errors} tracebacks")
