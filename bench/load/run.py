@@ -226,6 +226,8 @@ def read_stats(prefix: Path) -> list[Row]:
     rows = []
     with Path(f"{prefix}_stats.csv").open(newline="", encoding="utf-8") as stats:
         for line in csv.DictReader(stats):
+            if line["Request Count"] == "0":
+                continue  # a row emptied by the reset (a login made before it)
             rows.append(
                 Row(
                     name=line["Name"],
