@@ -66,6 +66,7 @@ def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
     assert counts["Aggregated"][1] == 0
     for name in (
         "voter POST /api/v1/ballots/{id}/votes",
+        "voter POST /ballots/{id}/votes",
         "editor POST /api/v1/standards/{id}/revisions",
         "exporter POST /standards/{id}/exports",
         "reader GET /standards/{id} (quiet)",

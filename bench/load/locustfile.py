@@ -54,7 +54,7 @@ EXPORT_FORMATS = ("html", "docx", "docx", "html", "pdf")
 CHOICES = ("approve", "approve_with_comments", "disapprove", "abstain")
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
-_voter_tokens = itertools.cycle(WORLD.voter_tokens)
+_voters = itertools.cycle(range(len(WORLD.voter_tokens)))
 _editors = itertools.cycle(
     [(int(standard_id), token) for standard_id, tokens in WORLD.edited.items() for token in tokens]
 )
@@ -179,19 +179,29 @@ class Member(FastHttpUser):
 
 
 class Voter(Member):
-    """Casts and changes a vote through the API, as a member's own tools would."""
+    """Casts and changes a vote: half through the API, as a member's own tools would, half through
+    the ballot page's form, as a member in a browser does (logged in, the page read after each vote)."""
 
     fixed_count = _count("LOAD_VOTERS", 200)
     wait_time = between(2, 8)
     role = "voter"
 
     def on_start(self) -> None:
-        self.headers = {"Authorization": f"Bearer {next(_voter_tokens)}"}
+        n = next(_voters)
+        self.headers = {"Authorization": f"Bearer {WORLD.voter_tokens[n]}"}
+        self.in_browser = n % 2 == 1 and n < len(WORLD.voter_emails)
+        self.csrf = ""
+        if self.in_browser:
+            self.log_in(WORLD.voter_emails[n])
+            self.read_ballot()
 
     @task(4)
     def cast(self) -> None:
         choice = random.choice(CHOICES)
         body = {"choice": choice, "reasons": f"负载测试理由{next(_serial)}"}
+        if self.in_browser:
+            self.cast_in_browser(body)
+            return
         with self.post(
             f"/api/v1/ballots/{WORLD.ballot_id}/votes",
             "POST /api/v1/ballots/{id}/votes",
@@ -207,11 +217,38 @@ class Voter(Member):
             else:
                 response.failure(_what_came(response))
 
+    def cast_in_browser(self, fields: dict[str, str]) -> None:
+        """The form's POST: recorded, it redirects to the page's "#my-vote"; refused, to "#vote" with
+        the reason flashed (right only once the ballot has closed)."""
+        with self.post(
+            f"/ballots/{WORLD.ballot_id}/votes",
+            "POST /ballots/{id}/votes",
+            data={**fields, "csrf_token": self.csrf},
+            allow_redirects=False,
+        ) as response:
+            location = response.headers.get("Location", "") if response.status_code in (302, 303) else ""
+            if location.endswith("#my-vote"):
+                response.success()
+                OUTCOMES["vote recorded"] += 1
+            elif location.endswith("#vote") and self._ballot_closed():
+                response.success()
+                OUTCOMES["vote refused: the ballot closed (flashed)"] += 1
+            else:
+                response.failure(f"{_what_came(response)} → {location!r}")
+                return
+        self.read_ballot()
+
     @task(1)
     def read_ballot(self) -> None:
-        self.get_checked(
-            f"/api/v1/ballots/{WORLD.ballot_id}", "GET /api/v1/ballots/{id}", headers=self.headers
-        )
+        if not self.in_browser:
+            self.get_checked(
+                f"/api/v1/ballots/{WORLD.ballot_id}", "GET /api/v1/ballots/{id}", headers=self.headers
+            )
+            return
+        page = self.get_checked(f"/ballots/{WORLD.ballot_id}", "GET /ballots/{id}")
+        token = CSRF.search(page.text or "") if page.status_code == 200 else None
+        if token:
+            self.csrf = token.group(1)
 
     def _ballot_closed(self) -> bool:
         answer = self.client.get(

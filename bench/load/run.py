@@ -50,7 +50,11 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 #: the issue's targets
 WRITE_P95_MS = 300
 #: the rows whose p95 the target bounds: casting and saving
-WRITES = ("voter POST /api/v1/ballots/{id}/votes", "editor POST /api/v1/standards/{id}/revisions")
+WRITES = (
+    "voter POST /api/v1/ballots/{id}/votes",
+    "voter POST /ballots/{id}/votes",
+    "editor POST /api/v1/standards/{id}/revisions",
+)
 CLASSES = ("voter", "editor", "exporter", "reader")
 
 

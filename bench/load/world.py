@@ -45,6 +45,8 @@ class World:
     #: standard id → the drafters' tokens, one editor user each
     edited: dict[str, list[str]] = field(default_factory=dict)
     voter_tokens: list[str] = field(default_factory=list)
+    #: the same voters' addresses: every other voter votes through the ballot page's form
+    voter_emails: list[str] = field(default_factory=list)
     exporter_emails: list[str] = field(default_factory=list)
     #: the exporters' tokens, to read the latest revision of what they export
     exporter_tokens: list[str] = field(default_factory=list)
@@ -168,6 +170,7 @@ def build(
             quiet_standard_id=quiet_standard.id,
             edited={str(sid): [token(d) for d in group] for sid, group in edited.items()},
             voter_tokens=[token(v) for v in voting_members],
+            voter_emails=[v.email for v in voting_members],
             exporter_emails=[u.email for u in exporting],
             exporter_tokens=[token(u) for u in exporting],
             reader_emails=[u.email for u in reading],
