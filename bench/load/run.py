@@ -377,9 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         f"gunicorn's threads waited {waiting:.0f} s for a core (runnable, not running): "
         f"{waiting / max(cpu['gunicorn'], 1):.2f} s per CPU second"
     )
-    errors = (folder / "gunicorn.log").read_text(errors="replace").count("Traceback")
+    server_log = (folder / "gunicorn.log").read_text(errors="replace")
+    errors = server_log.count("Traceback") + server_log.count("WORKER TIMEOUT")
     if errors:
-        print(f"gunicorn.log has {errors} tracebacks")
+        print(f"gunicorn.log has {errors} tracebacks or worker timeouts")
     print(
         "cached standard page at 16 connections vs a trivial Flask page: "
         + ("below" if args.pages else "`.venv/bin/python bench/bench_pages.py`")
