@@ -214,8 +214,6 @@ def run_locust(
         "--csv",
         str(prefix),
         "--only-summary",
-        # the figures are the steady state: the ramp's logins (scrypt) and first renders are start-up
-        "--reset-stats",
         "--exit-code-on-error",
         "1",
     ]
