@@ -1,9 +1,10 @@
 """The load harness runs: bench/load/run.py, briefly and small, against real gunicorn on SQLite.
 
 A few users of each class (voters, editors, exporters, readers) for LOAD_SMOKE_SECONDS through the
-same world builder, locustfile and runner as the five-minute load of issue 15. Every request must
-be answered rightly (locust's failures CSV is empty: a 409 is right only where the locustfile says
-so) and every class must have made requests, its writes among them. The latency targets are the
+same world builder, locustfile and runner as the five-minute load of issue 15, the ballot closed by
+its secretariat halfway. Every request must be answered rightly (locust's failures CSV is empty: a
+409 is right only where the locustfile says so, as for the votes after the close, which must come)
+and every class must have made requests, its writes among them. The latency targets are the
 long run's business: a loaded CI machine would make them a coin toss here.
 """
 
@@ -21,7 +22,9 @@ from app_testing import ROOT
 
 pytestmark = pytest.mark.slow
 
-SECONDS = int(os.environ.get("LOAD_SMOKE_SECONDS", "15"))
+SECONDS = int(os.environ.get("LOAD_SMOKE_SECONDS", "16"))
+#: the secretariat closes the ballot this far into the run: the votes after it must be refused
+CLOSE_AFTER = SECONDS * 0.55
 
 
 def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
@@ -35,7 +38,7 @@ def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
             "--minutes",
             str(SECONDS / 60),
             "--voters",
-            "6",
+            "10",
             "--editors",
             "4",
             "--exporters",
@@ -43,7 +46,9 @@ def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
             "--readers",
             "4",
             "--spawn-rate",
-            "16",
+            "20",
+            "--close-ballot-after",
+            str(CLOSE_AFTER),
             "--out",
             str(tmp_path),
         ],
@@ -75,5 +80,7 @@ def test_every_user_class_is_served_without_a_failure(tmp_path: Path) -> None:
     assert any(name.startswith("exporter export ") for name in counts), f"no export finished:\n{report}"
     outcomes = json.loads((tmp_path / "locust_outcomes.json").read_text(encoding="utf-8"))
     assert outcomes.get("vote recorded", 0) > 0 and outcomes.get("save saved", 0) > 0, outcomes
+    refused = [what for what in outcomes if what.startswith("vote refused: the ballot closed")]
+    assert refused, f"no vote came after the close: {outcomes}\n{report}"
     assert "Traceback" not in (tmp_path / "gunicorn.log").read_text(errors="replace")
     assert "Content-Encoding none" not in report, f"an answer came uncompressed:\n{report}"

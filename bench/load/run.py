@@ -28,10 +28,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +150,25 @@ def group_waiting_seconds(group_id: int) -> float:
     return total / 1e9
 
 
+def ballot_closer(url: str, world: world_builder.World) -> Callable[[], None]:
+    """Closing the load's ballot early as its secretariat does (the API), with a reason."""
+
+    def close() -> None:
+        request = urllib.request.Request(
+            f"{url}/api/v1/ballots/{world.ballot_id}/close",
+            data=json.dumps({"reason": "负载测试：提前结束表决"}).encode(),
+            headers={
+                "Authorization": f"Bearer {world.secretariat_token}",
+                "Content-Type": "application/json",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            print(f"ballot {world.ballot_id} closed during the load: {response.status}", flush=True)
+
+    return close
+
+
 def wait_until_serving(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -186,8 +206,11 @@ def run_locust(
     spawn_rate: float,
     prefix: Path,
     log: Path,
+    close_ballot: Callable[[], None] | None = None,
+    close_after: float = 0.0,
 ) -> tuple[int, float]:
-    """locust headless for `seconds`; its exit code and its own CPU seconds (user + system)."""
+    """locust headless for `seconds`; its exit code and its own CPU seconds (user + system).
+    `close_ballot` is called `close_after` seconds after locust starts, while it runs."""
     env = dict(os.environ)
     env.update(
         LOAD_WORLD=str(world_path),
@@ -219,7 +242,12 @@ def run_locust(
     ]
     with log.open("ab") as output:
         started = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        timer = threading.Timer(close_after, close_ballot) if close_ballot else None
+        if timer:
+            timer.start()
         _pid, status, usage = os.wait4(started.pid, 0)
+        if timer:
+            timer.cancel()
     started.returncode = os.waitstatus_to_exitcode(status)
     return started.returncode, usage.ru_utime + usage.ru_stime
 
@@ -293,6 +321,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, default=100)
     parser.add_argument("--spawn-rate", type=float, default=20.0, help="users started per second")
     parser.add_argument("--out", type=Path, default=None, help="folder for the CSVs and logs (kept)")
+    parser.add_argument(
+        "--close-ballot-after",
+        type=float,
+        default=None,
+        help="close the ballot this many seconds into the load: later votes must be refused (409)",
+    )
     parser.add_argument("--pages", action="store_true", help="then bench_pages: cached page vs trivial")
     args = parser.parse_args(argv)
     counts = {
@@ -348,7 +382,15 @@ def main(argv: list[str] | None = None) -> int:
         seconds = round(args.minutes * 60)
         print(f"locust: {counts} for {seconds} s, load average {load_before:.2f}", flush=True)
         code, locust_cpu = run_locust(
-            url, world_path, counts, seconds, args.spawn_rate, folder / "locust", folder / "locust.log"
+            url,
+            world_path,
+            counts,
+            seconds,
+            args.spawn_rate,
+            folder / "locust",
+            folder / "locust.log",
+            close_ballot=ballot_closer(url, world) if args.close_ballot_after is not None else None,
+            close_after=args.close_ballot_after or 0.0,
         )
         load_after = os.getloadavg()[0]
         cpu = {name: group_cpu_seconds(pid) - cpu_before[name] for name, pid in groups.items()}

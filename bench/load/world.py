@@ -51,6 +51,8 @@ class World:
     #: the exporters' tokens, to read the latest revision of what they export
     exporter_tokens: list[str] = field(default_factory=list)
     reader_emails: list[str] = field(default_factory=list)
+    #: the secretariat's token: the runner may close the ballot during the load (--close-ballot-after)
+    secretariat_token: str = ""
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -174,6 +176,7 @@ def build(
             exporter_emails=[u.email for u in exporting],
             exporter_tokens=[token(u) for u in exporting],
             reader_emails=[u.email for u in reading],
+            secretariat_token=token(secretariat),
         )
         db.session.commit()
         db.session.remove()
