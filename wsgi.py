@@ -423,6 +423,23 @@ def _register_packages(app: Flask) -> None:
     dossier_sections.registered(app)[:] = [import_hook(path) for path in DOSSIER_SECTIONS]
 
 
+def _holds_nul(value: Any) -> bool:
+    """Whether a NUL is in any string of `value` (JSON: keys and values, nested), in one pass
+    without recursion, so a deeply nested body cannot overflow the stack."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def _switcher_entries(user: Any) -> list[tuple[Any, str]]:
     """(organisation, what the user is there) for the header's organisation switcher."""
     from sqlalchemy import select
@@ -461,12 +478,26 @@ def _register_pages(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul() -> None:
-        """A NUL is in no path or query of ours (a file name is the usual carrier), and PostgreSQL
-        refuses one in a query's text: without this, `/registry/T%00` was a 500 there."""
+        """A NUL is in no path, query or text of ours (a file name is the usual carrier), and
+        PostgreSQL refuses one in a query's text: without this, `/registry/T%00` and a form field
+        with a NUL were 500s there. A JSON body nested past the parser's recursion is a 400 here. Multipart bodies are left to their views, which bound them
+        before parsing (their texts go through the verbs' own checks)."""
         if "\x00" in request.path:
             abort(404)
         if any("\x00" in value for _key, values in request.args.lists() for value in values):
             abort(400)
+        if request.mimetype == "application/x-www-form-urlencoded":
+            sent: Any = [value for _key, values in request.form.lists() for value in (_key, *values)]
+        elif request.is_json:
+            try:
+                sent = request.get_json(silent=True)  # parsed once: the view reads werkzeug's cache
+            except RecursionError:  # `[[[[…` deeper than the parser recurses: it was a 500
+                abort(400)
+        else:
+            return
+        if _holds_nul(sent):
+            message = _("What you sent contains a NUL character (U+0000), which no field accepts.")
+            raise Refused("invalid", message)
 
     @app.after_request
     def security_headers(response: Any) -> Any:

@@ -99,3 +99,27 @@ def test_a_nul_in_a_path_or_query_is_a_clean_refusal_on_every_database(client, m
         assert client.get(path).status_code == 404, path
     assert client.get("/registry?q=%00").status_code == 400
     assert client.get("/standards/1/figures/flow.png%00").status_code == 404
+
+
+def test_a_nul_in_a_form_or_json_body_and_a_bottomless_json_are_refused_on_every_database(
+    app, client, make_org, make_member, login
+):
+    """A NUL in a form field or a JSON string reached PostgreSQL's text and was a 500 there."""
+    answer = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert answer.status_code == 422 and "U+0000" in answer.get_data(as_text=True)
+    org = make_org()
+    member = make_member(org, "secretariat")
+    login(client, member)
+    answer = client.post(
+        "/api/v1/standards",
+        json={"title": {"zh": ["深", {"x\x00": 1}]}},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid"
+    raw = client.post("/api/v1/standards", data='{"t": "\\u0000"}', content_type="application/json")
+    assert raw.status_code == 422
+    deep = "[" * 100_000 + '"\\u0000"' + "]" * 100_000  # deeper than the JSON parser recurses
+    assert client.post("/api/v1/standards", data=deep, content_type="application/json").status_code in (
+        400,
+        422,
+    )
