@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts import operations
-from accounts.audit import AuditEntry
+from accounts.audit import ACTION_LABELS, AuditEntry
 from accounts.forms import NewOrgForm, OrgCodeForm, RenameOrgForm
 from accounts.models import Organisation, OrgKind
 from accounts.notices import Notice
@@ -147,4 +147,12 @@ def audit_log() -> ResponseReturnValue:
         per_page=AUDIT_PAGE_SIZE,
         error_out=False,
     )
-    return render_template("accounts/admin_audit.html", page=page)
+    org_ids = {entry.organisation_id for entry in page.items if entry.organisation_id is not None}
+    org_names = dict(
+        db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+        ).all()
+    )
+    return render_template(
+        "accounts/admin_audit.html", page=page, org_names=org_names, action_labels=ACTION_LABELS
+    )

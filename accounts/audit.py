@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DDL, Integer, String, Text, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -63,6 +64,33 @@ POSTGRESQL_TRIGGERS = (
     "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()",
 )
+
+
+#: how the administrator's page names each action (the code is what is stored and hashed); a
+#: package that records actions of its own adds their words with `describe_actions`
+ACTION_LABELS: dict[str, Any] = {
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login"),
+    "logout": _l("Logged out"),
+    "password_changed": _l("Password changed"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
+    "org_created": _l("Organisation created"),
+    "org_renamed": _l("Organisation renamed"),
+    "org_code_set": _l("Organisation code set"),
+    "member_added": _l("Member added"),
+    "membership_changed": _l("Membership changed"),
+    "member_removed": _l("Member removed"),
+    "invited": _l("Invitation sent"),
+    "invitation_revoked": _l("Invitation withdrawn"),
+    "invitation_accepted": _l("Invitation accepted"),
+    "member_import_applied": _l("Member list imported"),
+}
+
+
+def describe_actions(labels: Mapping[str, Any]) -> None:
+    """Name the actions a package records (called once, when its module is imported)."""
+    ACTION_LABELS.update(labels)
 
 
 class AuditEntry(db.Model):

@@ -94,6 +94,7 @@ AUDITED_EVENT_KINDS = frozenset(
         "declaration_flagged",
     }
 )
+audit.describe_actions({kind: EVENT_LABELS[kind] for kind in AUDITED_EVENT_KINDS})
 
 
 class StandardEvent(db.Model):

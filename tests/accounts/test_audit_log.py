@@ -266,6 +266,23 @@ def test_the_administrator_reads_the_log_newest_first_and_others_may_not(client,
     body = page.get_data(as_text=True)
     assert body.index('id="audit-2"') < body.index('id="audit-1"')
     assert "login_failed" in body and admin.email in body and "chen@example.org" in body
+    assert "登录失败" in body  # each action in words, the stored code beside it
+
+
+def test_the_log_names_organisations_and_the_actions_of_every_package(
+    client, login, make_user, make_org, make_member
+):
+    from accounts import audit
+    from extensions import db
+
+    admin = make_user(is_admin=True)
+    org = make_org(name="深圳市养老服务业协会")
+    audit.record("stage_changed", make_member(org, "secretariat"), subject="standard:1", organisation=org)
+    audit.record("vote_cast", None, subject="ballot:1", organisation=org)
+    db.session.commit()
+    login(client, admin)
+    body = client.get("/admin/audit").get_data(as_text=True)
+    assert "深圳市养老服务业协会" in body and "阶段变更" in body and "投票" in body
     client.post("/logout")
     login(client, make_user())
     assert client.get("/admin/audit").status_code == 403

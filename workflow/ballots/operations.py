@@ -48,6 +48,9 @@ KIND_STAGES = {
 MAX_REASONS = 5000
 
 
+audit.describe_actions({"vote_cast": _l("Vote cast"), "vote_changed": _l("Vote changed")})
+
+
 def association_rule(association: Organisation) -> VoteRule:
     """The association's default rule (its page picks it), cn-tc until it does."""
     name = association.ballot_rule or DEFAULT_PRESET
