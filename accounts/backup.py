@@ -13,9 +13,7 @@ restored data computes to (hashes of the texts, tallies of the votes), so a rest
 Everything is read from one snapshot (the copy itself on SQLite, an exported snapshot shared with
 `pg_dump` on PostgreSQL), so writers may go on while the backup runs and the counts still match.
 
-Every byte of an archive is checked before anything is written: the tar headers by their checksums,
-the members by the manifest's SHA-256, the manifest by `manifest.sha256`, and the padding must be
-zeros. This module knows only `db.metadata` and the hooks: it imports nothing above accounts.
+Every byte of an archive is checked before anything is written (`accounts.backup_archive`). This module knows only `db.metadata` and the hooks: it imports nothing above accounts.
 """
 
 from __future__ import annotations
@@ -29,8 +27,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,21 +38,21 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.orm import Session
 
+from accounts.backup_archive import (
+    CHUNK_BYTES,
+    DATABASE_MEMBERS,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    MANIFEST_DIGEST,
+    SQLITE_COMPANIONS,
+    open_archive,
+    refuse,
+)
 from accounts.database import utcnow
 from accounts.hooks import BackupCheck
 from accounts.refusals import Refused
 from extensions import db
-
-#: the archive layout this code writes and reads; a restore refuses any other
-FORMAT = "standardforge-backup"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-MANIFEST_DIGEST = "manifest.sha256"
-DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
-#: a database file's companions that are never copied as files (the dump holds the data)
-SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal", "-writers.lock")
-_BLOCK = tarfile.BLOCKSIZE
-_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -78,14 +75,10 @@ class RestoreReport:
         return all(c.equal for c in self.comparisons)
 
 
-def _refuse(message: str) -> Refused:
-    return Refused("invalid", message)
-
-
 def _sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as source:
-        while chunk := source.read(_CHUNK):
+        while chunk := source.read(CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -230,7 +223,7 @@ def _sqlite_snapshot(copy: Path, checks: Sequence[BackupCheck]) -> dict[str, Any
     go on, in WAL mode), then read the manifest's values from the copy, so they describe it exactly."""
     database = Path(db.engine.url.database or "")
     if not database.is_file():  # sqlite3.connect would make an empty one, and back that up
-        raise _refuse(_("There is no database file at %(path)s.", path=database))
+        raise refuse(_("There is no database file at %(path)s.", path=database))
     source = sqlite3.connect(database, timeout=30)
     target = sqlite3.connect(copy)
     try:
@@ -254,7 +247,7 @@ def _client(name: str) -> str:
     """The path of a PostgreSQL client program; refused, with what to install, when it is missing."""
     found = shutil.which(name)
     if found is None:
-        raise _refuse(_("%(program)s is not installed (apt-get install postgresql-client).", program=name))
+        raise refuse(_("%(program)s is not installed (apt-get install postgresql-client).", program=name))
     return found
 
 
@@ -293,7 +286,7 @@ def _postgresql_snapshot(dump: Path, checks: Sequence[BackupCheck]) -> dict[str,
                 check=False,
             )
             if completed.returncode != 0:
-                raise _refuse(_("pg_dump failed: %(error)s", error=completed.stderr.strip()))
+                raise refuse(_("pg_dump failed: %(error)s", error=completed.stderr.strip()))
             extensions = connection.execute(
                 text(
                     "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
@@ -311,149 +304,6 @@ def _postgresql_snapshot(dump: Path, checks: Sequence[BackupCheck]) -> dict[str,
                 }
 
 
-# -- reading an archive -------------------------------------------------------------------------
-
-
-@dataclass
-class Archive:
-    """An archive whose every byte was checked, its members extracted into `folder`."""
-
-    manifest: dict[str, Any]
-    folder: Path
-
-    @property
-    def database(self) -> Path:
-        return self.folder / self.manifest["database"]["member"]
-
-    def file(self, entry: Mapping[str, Any]) -> Path:
-        return self.folder / entry["member"]
-
-
-@contextmanager
-def open_archive(path: Path) -> Iterator[Archive]:
-    """Check `path` and extract it into a temporary folder; `Refused` for anything but a sound archive."""
-    with tempfile.TemporaryDirectory(prefix="stdforge-restore-") as work:
-        yield _read_archive(path, Path(work))
-
-
-def _not_an_archive() -> Refused:
-    return _refuse(_("This file is not a StandardForge backup archive."))
-
-
-def _damaged(what: str) -> Refused:
-    return _refuse(_("The archive is damaged: %(what)s does not match its checksum.", what=what))
-
-
-def _read_archive(path: Path, folder: Path) -> Archive:
-    try:
-        with tarfile.open(path, "r:") as archive:
-            members = archive.getmembers()
-            if len({member.name for member in members}) != len(members):
-                raise _not_an_archive()
-            digests: dict[str, str] = {}
-            for member in members:
-                if not member.isfile() or member.name not in _allowed_names(member.name):
-                    raise _not_an_archive()
-                digests[member.name] = _extract(archive, member, folder)
-            end = members[-1].offset_data + members[-1].size if members else 0
-    except (tarfile.TarError, OSError, EOFError, UnicodeDecodeError):
-        raise _not_an_archive() from None
-    _require_zero_padding(path, members, end)
-    if MANIFEST not in digests or MANIFEST_DIGEST not in digests:
-        raise _not_an_archive()
-    if (folder / MANIFEST_DIGEST).read_text("ascii", errors="replace").strip() != digests[MANIFEST]:
-        raise _damaged(MANIFEST)
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except ValueError:
-        raise _not_an_archive() from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _not_an_archive()
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise _refuse(
-            _(
-                "This archive has format version %(found)s; this version of StandardForge restores "
-                "version %(known)s only.",
-                found=manifest.get("format_version"),
-                known=FORMAT_VERSION,
-            )
-        )
-    if not _well_formed(manifest):
-        raise _not_an_archive()
-    expected = [manifest["database"], *manifest.get("files", [])]
-    names = {MANIFEST, MANIFEST_DIGEST} | {entry["member"] for entry in expected}
-    if set(digests) != names:
-        raise _not_an_archive()
-    for entry in expected:
-        if digests[entry["member"]] != entry["sha256"]:
-            raise _damaged(entry.get("path", entry["member"]))
-        if not _safe_relative(entry.get("path", "instance")):
-            raise _not_an_archive()
-    return Archive(manifest=manifest, folder=folder)
-
-
-def _well_formed(manifest: Mapping[str, Any]) -> bool:
-    """The parts a restore reads are there, of their types (a manifest is checked, not trusted)."""
-    files, database = manifest.get("files", []), manifest.get("database")
-    if not (
-        manifest.get("backend") in DATABASE_MEMBERS
-        and isinstance(manifest.get("tables"), dict)
-        and isinstance(manifest.get("checks", {}), dict)
-        and isinstance(files, list)
-        and isinstance(database, dict)
-        and database.get("member") == DATABASE_MEMBERS[manifest["backend"]]
-    ):
-        return False
-    return all(
-        isinstance(entry, dict)
-        and isinstance(entry.get("member"), str)
-        and isinstance(entry.get("sha256"), str)
-        for entry in [database, *files]
-    ) and all(isinstance(entry.get("path"), str) for entry in files)
-
-
-def _allowed_names(name: str) -> set[str]:
-    allowed = {MANIFEST, MANIFEST_DIGEST, *DATABASE_MEMBERS.values()}
-    parts = name.split("/")
-    if len(parts) == 2 and parts[0] == "files" and parts[1].isdigit():
-        allowed.add(name)
-    return allowed
-
-
-def _safe_relative(name: str) -> bool:
-    parts = PurePosixPath(name).parts
-    return bool(parts) and parts[0] == "instance" and not name.startswith("/") and ".." not in parts
-
-
-def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo, folder: Path) -> str:
-    """Write `member` under `folder` and return its SHA-256."""
-    source = archive.extractfile(member)
-    if source is None:
-        raise _not_an_archive()
-    target = folder / member.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with target.open("wb") as output:
-        while chunk := source.read(_CHUNK):
-            digest.update(chunk)
-            output.write(chunk)
-    return digest.hexdigest()
-
-
-def _require_zero_padding(path: Path, members: Sequence[tarfile.TarInfo], end: int) -> None:
-    """Every byte outside the headers and the members' data is zero: a changed byte anywhere refuses."""
-    with path.open("rb") as raw:
-        for member in members:
-            start = member.offset_data + member.size
-            raw.seek(start)
-            if raw.read(-start % _BLOCK).strip(b"\0"):
-                raise _not_an_archive()
-        raw.seek(end + (-end % _BLOCK))
-        while chunk := raw.read(_CHUNK):
-            if chunk.strip(b"\0"):
-                raise _not_an_archive()
-
-
 # -- restoring ----------------------------------------------------------------------------------
 
 
@@ -464,7 +314,7 @@ def restore(app: Flask, source: Path, checks: Sequence[BackupCheck]) -> RestoreR
     with open_archive(source) as archive:
         manifest = archive.manifest
         if manifest["backend"] != backend:
-            raise _refuse(
+            raise refuse(
                 _(
                     "This archive is of a %(archived)s database; the configured database is %(configured)s.",
                     archived=manifest["backend"],
@@ -500,7 +350,7 @@ def _require_empty_sqlite() -> None:
 
 
 def _not_empty(tables: int) -> Refused:
-    return _refuse(
+    return refuse(
         _(
             "The configured database is not empty (%(tables)s tables): restore only into a new, "
             "empty database.",
@@ -524,7 +374,7 @@ def _require_empty_postgresql(manifest: Mapping[str, Any]) -> bool:
     with db.engine.connect() as connection:
         schema = _target_schema(connection)
         if schema != manifest.get("schema"):
-            raise _refuse(
+            raise refuse(
                 _(
                     "This archive holds the schema %(archived)s; the configured database reads %(configured)s.",
                     archived=manifest.get("schema"),
@@ -571,7 +421,7 @@ def _restore_postgresql(dump: Path, schema_exists: bool, extensions: Mapping[str
                 [pg_restore, "--list", str(dump)], capture_output=True, text=True, check=False
             )
             if listing.returncode != 0:
-                raise _refuse(_("pg_restore failed: %(error)s", error=listing.stderr.strip()))
+                raise refuse(_("pg_restore failed: %(error)s", error=listing.stderr.strip()))
             kept = [line for line in listing.stdout.splitlines() if " SCHEMA - " not in line]
             list_file = Path(work) / "restore.list"
             list_file.write_text("\n".join(kept) + "\n", encoding="utf-8")
@@ -584,7 +434,7 @@ def _restore_postgresql(dump: Path, schema_exists: bool, extensions: Mapping[str
             check=False,
         )
     if completed.returncode != 0:
-        raise _refuse(_("pg_restore failed: %(error)s", error=completed.stderr.strip()))
+        raise refuse(_("pg_restore failed: %(error)s", error=completed.stderr.strip()))
 
 
 def compare(manifest: Mapping[str, Any], checks: Sequence[BackupCheck]) -> list[Comparison]:
