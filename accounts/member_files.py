@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from accounts.refusals import Refused
+from accounts.uploads import ZipTooLarge, zip_members
 
 #: the largest file accepted, in bytes
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -158,19 +158,16 @@ def _not_a_workbook() -> Refused:
 def _check_zip(data: bytes) -> None:
     """Refuse a zip that is not a workbook or would inflate beyond the budget, before opening it."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
-        raise _not_a_workbook() from error
-    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+        entries = zip_members(data, max_members=MAX_ZIP_ENTRIES, max_unpacked_bytes=MAX_UNCOMPRESSED_BYTES)
+    except ZipTooLarge:
         raise Refused(
             "too_large",
             _(
                 "The workbook would take more than %(limit)s MB once unpacked: this is not a plain member list.",
                 limit=megabytes(MAX_UNCOMPRESSED_BYTES),
             ),
-        )
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        ) from None
+    if entries is None or "xl/workbook.xml" not in {entry.filename for entry in entries}:
         raise _not_a_workbook()
 
 
