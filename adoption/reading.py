@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,12 @@ from extensions import db
 MAX_PART_BYTES = 4 * 1024 * 1024
 #: the most rows of a table shown
 MAX_ROWS = 500
+#: dossiers read and verified lately, by (SHA-256, language): a stored file never changes under its
+#: hash, and verifying inflates and hashes every byte (megabytes), so a reviewer's every visit of the
+#: submission page need not do it again
+_READ: OrderedDict[tuple[str, str], DossierView] = OrderedDict()
+_READ_KEPT = 16
+_READ_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,21 @@ def dossier_bytes(sha256: str) -> bytes | None:
 
 def read_dossier(sha256: str, language: str = "zh") -> DossierView | None:
     """The dossier stored under `sha256`, verified and read; None when there is no such file."""
+    key = (sha256, language)
+    with _READ_LOCK:  # a gunicorn worker's threads share it
+        if (kept := _READ.get(key)) is not None:
+            _READ.move_to_end(key)
+            return kept
+    view = _read(sha256, language)
+    if view is not None:
+        with _READ_LOCK:
+            _READ[key] = view
+            while len(_READ) > _READ_KEPT:
+                _READ.popitem(last=False)
+    return view
+
+
+def _read(sha256: str, language: str) -> DossierView | None:
     data = dossier_bytes(sha256)
     if data is None:
         return None
