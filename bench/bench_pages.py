@@ -73,8 +73,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def gunicorn_command(port: int, application: str) -> list[str]:
-    """The `make serve` command line, on `port`."""
+def gunicorn_command(port: int, application: str, access_log: str = "-") -> list[str]:
+    """The `make serve` command line, on `port`, its access log to `access_log` ("-": standard output)."""
     return [
         str(Path(sys.executable).with_name("gunicorn")),
         "--bind",
@@ -84,7 +84,7 @@ def gunicorn_command(port: int, application: str) -> list[str]:
         "--threads",
         "4",
         "--access-logfile",
-        "-",
+        access_log,
         application,
     ]
 

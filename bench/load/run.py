@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_pages import free_port  # noqa: E402
+from bench.bench_pages import free_port, gunicorn_command  # noqa: E402
 from bench.load import world as world_builder  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -355,18 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = server_environment(database_url, folder, port, args.backend)
-    gunicorn = [
-        str(BIN / "gunicorn"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-        "--threads",
-        "4",
-        "--access-logfile",
-        str(folder / "access.log"),
-        "wsgi:create_app()",
-    ]
+    gunicorn = gunicorn_command(port, "wsgi:create_app()", access_log=str(folder / "access.log"))
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(process(gunicorn, env, folder / "gunicorn.log"))
         groups = {"gunicorn": server.pid}
