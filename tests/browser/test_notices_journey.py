@@ -40,7 +40,9 @@ def test_a_member_chooses_notices_and_the_administrator_reads_the_outbox(
     page.context.clear_cookies()
     browser_login(page, "admin@demo.test")
     page.click("a:has-text('发件箱')")
+    page.wait_for_url(live_server.url + "/admin/outbox")
     table = page.locator("table.outbox")
+    table.locator("tbody tr").first.wait_for()  # count() does not wait for the new page
     assert table.locator("tbody tr").count() > 0
     text = table.inner_text()
     # written while the demo loaded, when BASE_URL was still the test configuration's
