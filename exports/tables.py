@@ -28,6 +28,11 @@ LONG_WORD = 24
 #: a cell's text counts up to this length: a long paragraph in one cell does not starve the others
 LONG_TEXT = 60
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
+#: in the PDF, a run typst cannot break (no space, no CJK character) this long or longer goes through
+#: the template's `std-long-word`, which cuts it into lines that fit its cell
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]{16,}")
+#: inlines whose content is a list of inlines
+_CONTAINERS = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")
 
 
 def _width(text: str) -> int:
@@ -122,7 +127,10 @@ def table_from_tokens(
             rowspan, colspan = spans
             content = token.content
             measure.add(content, column, colspan)
-            blocks = [pa.plain(inlines(ctx, content))] if content.strip() else []
+            cell = inlines(ctx, content)
+            if ctx.target == "typst":
+                cell = wrap_long_words(cell)
+            blocks = [pa.plain(cell)] if content.strip() else []
             row.append(pa.SpanCell(blocks, column, rowspan, colspan))
             covered.extend([0] * (column + colspan - len(covered)))
             for place in range(column, column + colspan):
@@ -143,6 +151,47 @@ def table_from_tokens(
     if ctx.target == "typst":
         head.insert(0, [continued_row(ctx, label, columns)])
     return pa.table(caption or [], head, body, column_aligns, identifier, widths), index
+
+
+def wrap_long_words(nodes: list[Node]) -> list[Node]:
+    """A cell's inlines for Typst, each unbreakable run (`_UNBREAKABLE`) a `std-long-word` call.
+
+    Marked here, where the text is at hand, rather than by a `show regex` rule on every table cell in
+    the template: such a rule ran over all the text of every cell and cost a third of a long
+    standard's typesetting, for the few cells that hold a long URL or code."""
+    wrapped: list[Node] = []
+    for node in nodes:
+        kind = node["t"]
+        if kind == "Str" and _UNBREAKABLE.search(node["c"]):
+            wrapped.extend(_long_word_calls(node["c"], code=False))
+        elif kind == "Code" and _UNBREAKABLE.search(node["c"][1]):
+            wrapped.extend(_long_word_calls(node["c"][1], code=True))
+        elif kind in _CONTAINERS:
+            wrapped.append({"t": kind, "c": wrap_long_words(node["c"])})
+        elif kind in ("Link", "Span"):  # [attr, inlines, …]
+            wrapped.append({"t": kind, "c": [node["c"][0], wrap_long_words(node["c"][1]), *node["c"][2:]]})
+        else:
+            wrapped.append(node)
+    return wrapped
+
+
+def _long_word_calls(text: str, *, code: bool) -> list[Node]:
+    """`text` as Str (or Code) pieces with each long run a `#std-long-word("…");` call (the `;` ends
+    the call, so the text after it cannot be read as more arguments)."""
+    from exports.blocks import typst_string
+
+    nodes: list[Node] = []
+    start = 0
+    for match in _UNBREAKABLE.finditer(text):
+        if match.start() > start:
+            piece = text[start : match.start()]
+            nodes.append(pa.code(piece) if code else {"t": "Str", "c": piece})
+        flag = ", code: true" if code else ""
+        nodes.append(pa.raw_inline("typst", f"#std-long-word({typst_string(match.group())}{flag});"))
+        start = match.end()
+    if start < len(text):
+        nodes.append(pa.code(text[start:]) if code else {"t": "Str", "c": text[start:]})
+    return nodes
 
 
 def continued_row(ctx: Context, label: str | None, columns: int) -> pa.SpanCell:

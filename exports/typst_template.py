@@ -29,16 +29,17 @@ _TEMPLATE = r"""
 #show table.cell: set text(size: @small-size@)
 // a word or URL too long for its cell wraps at the cell's edge (typst breaks words only at spaces,
 // hyphens and slashes): the word is cut into lines that fit, so no text runs over a border
-#let std-long-word(word) = box(layout(room => {
+// (exports/tables.py calls it for each long run of a cell's text)
+#let std-long-word(word, code: false) = box(layout(room => {
+  let piece(s) = if code { raw(s) } else { s }
   let lines = ()
   let line = ""
-  for c in word.text.clusters() {
-    if line != "" and measure(line + c).width > room.width { lines.push(line); line = c } else { line += c }
+  for c in word.clusters() {
+    if line != "" and measure(piece(line + c)).width > room.width { lines.push(line); line = c } else { line += c }
   }
   lines.push(line)
-  lines.join(linebreak())
+  lines.map(piece).join(linebreak())
 }))
-#show table.cell: it => { show regex("[^\s\p{Han}\u{3000}-\u{303F}\u{FF00}-\u{FFEF}]{16,}"): std-long-word; it }
 // a table's row 0 is its continuation caption (exports/tables.py): no rules, no height on page one
 #set table(stroke: (x, y) => if y == 0 { none } else { 0.5pt + black },
   inset: (x, y) => if y == 0 { 0pt } else { 4pt })

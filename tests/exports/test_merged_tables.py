@@ -161,6 +161,24 @@ def test_a_long_word_wraps_inside_its_cell_and_a_narrow_column_keeps_its_word_wh
     assert any(w[4] == "备注" for w in page)  # a two-character header on one line, not one per line
 
 
+def test_long_code_links_and_marked_words_wrap_too_and_their_characters_stay_literal(tmp_path):
+    code, link, bold = "abcdefghij" * 5, "KLMN" * 10, "WXYZ" * 10  # no letter in two of them
+    hostile = 'q"u#o[t]e;' + "qrst" * 6  # what Typst would read as a string's end, code, content
+    table = grid(
+        ["项目", "代码", "链接", "强调", "字符", "备注"],
+        [["配置", f"`{code}`", f"[{link}](https://example.org/)", f"**{bold}**", hostile, "无"]],
+    )
+    pdf = export_document(_document(("tbl-c", "代码", table)), "pdf").data
+    words = _words(pdf, tmp_path)
+    page = next(p for p in words if any(w[4] == "备注" for w in p))
+    assert all(w[0] >= LEFT_EDGE - 1 and w[2] <= RIGHT_EDGE + 1 for w in page), [
+        w for w in page if w[0] < LEFT_EDGE - 1 or w[2] > RIGHT_EDGE + 1
+    ]
+    for whole in (code, link, bold, hostile):
+        pieces = [w[4] for w in sorted(page, key=lambda w: w[1]) if w[4] in whole]
+        assert len(pieces) > 1 and "".join(pieces) == whole  # cut into lines, nothing lost or added
+
+
 def test_a_long_word_stays_inside_the_page_and_a_narrow_column_keeps_its_word_whole_in_word(tmp_path):
     """Word (here LibreOffice, which lays out the same fixed column widths) cuts a word longer than its
     cell at the cell's edge; the widths give the two-character column room for its header."""
