@@ -1,8 +1,8 @@
 """The audit log: an append-only, hash-chained list of the security-relevant things that happened.
 
-Logins (and failed ones), logouts, password and token changes, memberships and organisations, stage
-changes, ballots and votes, decisions: issue 15 asks that each leave a trace that cannot be quietly
-rewritten. Each entry carries the SHA-256 of the one before it (`prev_hash`) and its own (`hash`,
+Logins (failed and throttled ones too), logouts, accounts created, password changes (and wrong
+current passwords), token changes, memberships and organisations, stage changes, ballots and votes,
+decisions: issue 15 asks that each leave a trace that cannot be quietly rewritten. Each entry carries the SHA-256 of the one before it (`prev_hash`) and its own (`hash`,
 over a canonical JSON of its fields and `prev_hash`), so changing or deleting a row breaks the chain
 at that row and `flask --app wsgi audit verify` names it. The ORM refuses to update or delete an
 entry and the database's triggers refuse raw UPDATE and DELETE; someone with the database's owner
@@ -71,8 +71,11 @@ POSTGRESQL_TRIGGERS = (
 ACTION_LABELS: dict[str, Any] = {
     "login": _l("Logged in"),
     "login_failed": _l("Failed login"),
+    "login_throttled": _l("Login attempts throttled"),
     "logout": _l("Logged out"),
+    "user_created": _l("Account created"),
     "password_changed": _l("Password changed"),
+    "password_change_failed": _l("Failed password change"),
     "token_created": _l("API token created"),
     "token_revoked": _l("API token revoked"),
     "org_created": _l("Organisation created"),

@@ -32,7 +32,7 @@ def _fail(refused: Refused) -> None:
 def create_user_command(email: str, name: str, password: str, admin: bool) -> None:
     """Create an account (the password is asked for unless given)."""
     try:
-        user = operations.create_user(email, name, password, is_admin=admin)
+        user = operations.create_user(OPERATOR, email, name, password, is_admin=admin)
     except Refused as refused:
         _fail(refused)
     db.session.commit()

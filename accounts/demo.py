@@ -37,7 +37,9 @@ def load_demo(app: Flask) -> None:
     association = operations.create_org(OPERATOR, OrgKind.ASSOCIATION, ASSOCIATION_NAME, ASSOCIATION_CODE)
     agency = operations.create_org(OPERATOR, OrgKind.AGENCY, AGENCY_NAME)
     for email, name, role, voting in DEMO_PEOPLE:
-        user = operations.create_user(email, name, password, is_admin=role is None, check_password=False)
+        user = operations.create_user(
+            OPERATOR, email, name, password, is_admin=role is None, check_password=False
+        )
         if role is not None:
             org = agency if role == Role.REVIEWER else association
             operations.add_member(OPERATOR, org, user, role, voting=voting)

@@ -87,9 +87,21 @@ def _dummy_hash() -> str:
 
 
 def create_user(
-    email: str, name: str, password: str, *, is_admin: bool = False, check_password: bool = True
+    actor: Actor,
+    email: str,
+    name: str,
+    password: str,
+    *,
+    is_admin: bool = False,
+    check_password: bool = True,
+    now: datetime | None = None,
 ) -> User:
-    """Create an account; the e-mail must be new."""
+    """Create an account; the e-mail must be new.
+
+    `actor` is who made it: the operator (`create-user`, the demo loader), or None when nobody is
+    logged in and the person makes their own (an invitation accepted), so the audit entry names the
+    new account as its actor. The entry keeps the e-mail and the administrator flag, never the password.
+    """
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise Refused("invalid", _("An account with this e-mail address already exists."))
@@ -99,6 +111,13 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        "user_created",
+        user if actor is None else actor,
+        subject=user,
+        details={"email": email, "is_admin": is_admin},
+        now=now,
+    )
     return user
 
 
@@ -110,8 +129,14 @@ def _check_new_password(password: str) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password after checking the current one; every other session of the user ends."""
+    """Set a new password after checking the current one; every other session of the user ends.
+
+    A wrong current password is refused and recorded (`password_change_failed`, no password text):
+    the caller commits after the refusal too, as the login page does after a failed login.
+    """
     if not user.check_password(current_password):
+        # someone at an unattended session guessing: the caller commits this entry with nothing else
+        audit.record("password_change_failed", user, subject=user)
         raise Refused("invalid", _("The current password is not correct."))
     _check_new_password(new_password)
     user.set_password(new_password)
@@ -507,7 +532,7 @@ def accept_invitation(
     if user is None:
         if find_user_by_email(invitation.email) is not None:
             raise Refused("invalid", _("An account with this e-mail address exists: log in to accept."))
-        user = create_user(invitation.email, name or invitation.email, password or "")
+        user = create_user(None, invitation.email, name or invitation.email, password or "", now=now)
     elif user.email != invitation.email:
         raise Refused("forbidden", _("This invitation is for another e-mail address."))
     if user.membership_in(invitation.org) is not None:

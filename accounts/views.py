@@ -5,6 +5,7 @@ Views are thin: load and authorise, call one operation, commit once, render or r
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,7 +23,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import RateLimitItemPerSecond
 from sqlalchemy import select
 
 from accounts import audit, notices, operations, tokens
@@ -82,6 +85,34 @@ def _login_failed(_response: object) -> bool:
     return bool(g.get("login_failed"))
 
 
+def _record_throttled_login(breached: RequestLimit) -> None:
+    """Leave one `login_throttled` entry per limit's key (e-mail and address, or address) per window.
+
+    A flood of throttled POSTs must not become a flood of audit appends, each of which waits for the
+    chain's lock: a second counter in the limiter's own storage, one hit allowed per window of the
+    breached limit, lets only the first through. Whatever fails here is logged, never raised:
+    Flask-Limiter would answer a callback's error with a 500 (or take it for its storage failing and
+    count in memory for the request), and the client must get its 429 either way.
+    """
+    try:
+        once = RateLimitItemPerSecond(1, breached.limit.get_expiry(), namespace="AUDIT")
+        if not breached.limiter.hit(once, *breached.request_args):
+            return
+        audit.record(
+            "login_throttled",
+            None,
+            details={
+                "email": operations.normalise_email(request.form.get("email", "")),
+                "limit": str(breached.limit),
+            },
+        )
+        db.session.commit()
+    except Exception:
+        current_app.logger.exception("could not record a throttled login in the audit log")
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT"],
@@ -89,12 +120,14 @@ def _login_failed(_response: object) -> bool:
     methods=["POST"],
     deduct_when=_login_failed,
     scope="login-email",
+    on_breach=_record_throttled_login,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
     deduct_when=_login_failed,
     scope="login-address",
+    on_breach=_record_throttled_login,
 )
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
@@ -162,6 +195,8 @@ def change_password() -> ResponseReturnValue:
         try:
             operations.change_password(acting_user(), form.current_password.data, form.new_password.data)
         except Refused as refused:
+            # the refused verb changed nothing; a wrong current password left an audit entry to keep
+            db.session.commit()
             form.current_password.errors.append(refused.message)
         else:
             db.session.commit()

@@ -151,7 +151,7 @@ def store_payloads() -> World:
     association = _association()
     world.association_id = association.id
     rename_org(admin, association, "深圳" + NAME_PAYLOAD + "协会")
-    hostile = create_user("hostile@xss.test", "恶意" + NAME_PAYLOAD, "demo", check_password=False)
+    hostile = create_user(admin, "hostile@xss.test", "恶意" + NAME_PAYLOAD, "demo", check_password=False)
     add_member(admin, association, hostile, Role.MEMBER, unit="单位" + NAME_PAYLOAD)
     rows = [
         "邮箱,姓名,单位,角色,表决权,权重",

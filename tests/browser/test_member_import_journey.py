@@ -33,9 +33,9 @@ def _people_of_the_journey(live_server) -> None:
     with live_server.app.app_context():
         association = db.session.query(Organisation).filter_by(code=ASSOCIATION_CODE).one()
         operations.create_user(
-            "import-known@example.org", "吴已注册", "a long password", check_password=False
+            OPERATOR, "import-known@example.org", "吴已注册", "a long password", check_password=False
         )
-        changed = operations.create_user("import-changed@example.org", "郑权重", "a long password")
+        changed = operations.create_user(OPERATOR, "import-changed@example.org", "郑权重", "a long password")
         operations.add_member(OPERATOR, association, changed, Role.MEMBER)
         db.session.commit()
         db.session.remove()
