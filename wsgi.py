@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, has_request_context, render_template, request
+from flask import Flask, Request, abort, g, has_request_context, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -156,9 +156,28 @@ MODEL_MODULES = (
 LANGUAGES = ("zh_CN", "en")
 
 
+class StandardForgeRequest(Request):
+    """Flask's request, refusing a NUL in any form field the moment the form is parsed.
+
+    `refuse_nul` checks the path, the query, urlencoded forms and JSON before every view; a multipart
+    body is parsed only when its view (or the CSRF check) first reads it, after the view has bounded
+    it by its Content-Length, so its fields are checked here, where werkzeug parses them."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if _holds_nul([text for key, values in self.form.lists() for text in (key, *values)]):
+            raise Refused("invalid", nul_message())
+
+
+def nul_message() -> str:
+    return _("What you sent contains a NUL character (U+0000), which no field accepts.")
+
+
 class StandardForge(Flask):
     """The application: Flask, but a database outage met while an error page is being made is
     logged as one line (by `accounts.database_outage`), not as a traceback per request."""
+
+    request_class = StandardForgeRequest
 
     def log_exception(self, exc_info: Any) -> None:
         if is_database_outage(exc_info[1]):
@@ -480,8 +499,9 @@ def _register_pages(app: Flask) -> None:
     def refuse_nul() -> None:
         """A NUL is in no path, query or text of ours (a file name is the usual carrier), and
         PostgreSQL refuses one in a query's text: without this, `/registry/T%00` and a form field
-        with a NUL were 500s there. A JSON body nested past the parser's recursion is a 400 here. Multipart bodies are left to their views, which bound them
-        before parsing (their texts go through the verbs' own checks)."""
+        with a NUL were 500s there. A JSON body nested past the parser's recursion is a 400 here.
+        A multipart body is checked when it is parsed (`StandardForgeRequest`), after its view
+        has bounded it."""
         if "\x00" in request.path:
             abort(404)
         if any("\x00" in value for _key, values in request.args.lists() for value in values):
@@ -496,8 +516,7 @@ def _register_pages(app: Flask) -> None:
         else:
             return
         if _holds_nul(sent):
-            message = _("What you sent contains a NUL character (U+0000), which no field accepts.")
-            raise Refused("invalid", message)
+            raise Refused("invalid", nul_message())
 
     @app.after_request
     def security_headers(response: Any) -> Any:
