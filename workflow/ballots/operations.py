@@ -268,6 +268,7 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
     if voter is None or not isinstance(actor, User) or not actor.is_active:
         raise Refused("forbidden", _("You are not in this ballot's electorate."))
     chosen = _valid_choice(ballot, choice, text)
+    association_id = ballot.standard.association_id  # read before the lock: it re-reads the ballot
     write_lock(ballot)
     if not ballot.is_open or now >= ballot.closes_at:
         raise Refused("closed", closed_message(ballot))
@@ -284,7 +285,7 @@ def cast_vote(ballot: Ballot, actor: Actor, choice: Any, reasons: Any = "", *, n
         "vote_cast" if casts == 1 else "vote_changed",
         actor,
         subject=ballot,
-        organisation=ballot.standard.association_id,
+        organisation=association_id,
         details={
             "standard_id": ballot.standard_id,
             "choice": chosen.value,
