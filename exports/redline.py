@@ -136,21 +136,60 @@ def _typst_runs(runs: Runs) -> str:
     return "".join(parts)
 
 
-def _typst_table(table: Table) -> str:
-    columns = max(len(row.cells) for row in table.rows)
+#: the fill of a row added or deleted whole
+_ROW_FILLS = {INSERT: 'rgb("#eefaf0")', DELETE: 'rgb("#fdeeee")'}
+#: the fill of a kept cell whose merge changed (`GridCell.merge_changed`), above its row's fill
+_MERGE_CHANGED_FILL = 'rgb("#fff3cc")'
+
+
+def _typst_cell(runs: Runs, header: bool, place: dict[str, int], fill: str | None) -> str:
+    """One `table.cell` at its place (x, y, and a span above 1); every text through `_typst_runs`."""
+    body = _typst_runs(runs)
+    arguments = [f"{name}: {value}" for name, value in place.items()]
+    if fill:
+        arguments.append(f"fill: {fill}")
+    return f"table.cell({', '.join(arguments)}, {f'strong[{body}]' if header else f'[{body}]'})"
+
+
+def _typst_table(table: Table, words: dict[str, str]) -> str:
+    """A ruled table as the standard prints it (cells centred), its cells' changes marked, a row added
+    or deleted whole shaded; a merged table on its `Grid`, every cell at its place with its spans."""
+    grid = table.grid
     cells = []
-    for row in table.rows:
-        fill = {INSERT: 'rgb("#eefaf0")', DELETE: 'rgb("#fdeeee")'}.get(row.status)
-        padded = (*row.cells, *([()] * (columns - len(row.cells))))
-        for runs in padded:
-            body = _typst_runs(runs)
-            body = f"strong[{body}]" if row.header else f"[{body}]"
-            cells.append(f"table.cell(fill: {fill}, {body})" if fill else body)
-    return (
-        f"#align(center, table(columns: {columns}, align: left, stroke: 0.5pt, inset: 4pt,\n  "
+    if grid is None:
+        columns = max(len(row.cells) for row in table.rows)
+        for y, row in enumerate(table.rows):
+            padded = (*row.cells, *([()] * (columns - len(row.cells))))
+            for x, runs in enumerate(padded):
+                cells.append(_typst_cell(runs, row.header, {"x": x, "y": y}, _ROW_FILLS.get(row.status)))
+    else:
+        columns = grid.columns
+        taken: set[tuple[int, int]] = set()
+        for cell in grid.cells:
+            header, status = grid.rows[cell.row]
+            place = {"x": cell.column, "y": cell.row}
+            place |= {"rowspan": cell.rowspan} if cell.rowspan > 1 else {}
+            place |= {"colspan": cell.colspan} if cell.colspan > 1 else {}
+            fill = _MERGE_CHANGED_FILL if cell.merge_changed else _ROW_FILLS.get(status)
+            cells.append(_typst_cell(cell.runs, header, place, fill))
+            taken.update(
+                (y, x)
+                for y in range(cell.row, cell.row + cell.rowspan)
+                for x in range(cell.column, cell.column + cell.colspan)
+            )
+        for y, (header, status) in enumerate(grid.rows):  # a place no cell covers: an empty cell
+            for x in range(columns):
+                if (y, x) not in taken:
+                    cells.append(_typst_cell((), header, {"x": x, "y": y}, _ROW_FILLS.get(status)))
+    drawn = (
+        f"#align(center, table(columns: {columns}, align: center, stroke: 0.5pt, inset: 4pt,\n  "
         + ",\n  ".join(cells)
         + "\n))\n"
     )
+    if grid is not None and grid.merges_changed:
+        legend = typst_string(words["merges-changed"])
+        drawn += f'#align(center, text(size: 9pt, fill: rgb("#6b5a00"), {legend}))\n'
+    return drawn
 
 
 def redline_typst(diff: DocumentDiff, new: Document) -> str:
@@ -171,7 +210,7 @@ def redline_typst(diff: DocumentDiff, new: Document) -> str:
         lines.append(f'#block(above: 1.4em, below: 0.8em, text(font: ("Noto Sans CJK SC",))[{heading}])')
         for item in layout(hunk).body:
             if isinstance(item, Table):
-                lines.append(_typst_table(item))
+                lines.append(_typst_table(item, words))
             elif item.role == "caption":
                 lines.append(f'#align(center, text(font: ("Noto Sans CJK SC",))[{_typst_runs(item.runs)}])\n')
             elif item.role == "note":

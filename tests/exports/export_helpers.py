@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import subprocess
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -39,3 +42,20 @@ def needs(program: str) -> None:
     """Fail, never skip, when a program the test drives is missing: a skipped check proves nothing."""
     if shutil.which(program) is None:
         pytest.fail(f"{program} is not installed: `make test` installs it (system-packages)")
+
+
+def pdf_words(pdf: bytes, tmp_path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (xMin, yMin, xMax, yMax, in points), from pdftotext -bbox."""
+    needs("pdftotext")
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in xhtml.split("<page ")[1:]:
+        found = re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+        )
+        pages.append([(float(a), float(b), float(c), float(d), unescape(w)) for a, b, c, d, w in found])
+    return pages

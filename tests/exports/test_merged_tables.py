@@ -4,15 +4,13 @@ its header (under 表N（续） in the PDF), long words wrap inside their cell, 
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import unicodedata
-from html import unescape
 from pathlib import Path
 
 import docx
 import pytest
-from export_helpers import needs
+from export_helpers import needs, pdf_words
 
 from exports.api import export_document
 from exports.tables import MIN_UNITS, PAGE_UNITS, column_widths
@@ -68,23 +66,6 @@ def _document(*tables: tuple[str, str, str]) -> str:
     return COVER + body
 
 
-def _words(pdf: bytes, tmp_path: Path) -> list[list[tuple[float, float, float, float, str]]]:
-    """Each page's words with their boxes (xMin, yMin, xMax, yMax), from pdftotext -bbox."""
-    needs("pdftotext")
-    path = tmp_path / "out.pdf"
-    path.write_bytes(pdf)
-    xhtml = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in xhtml.split("<page ")[1:]:
-        found = re.findall(
-            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
-        )
-        pages.append([(float(a), float(b), float(c), float(d), unescape(w)) for a, b, c, d, w in found])
-    return pages
-
-
 def _page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "pages.pdf"
     path.write_bytes(pdf)
@@ -115,7 +96,7 @@ def test_header_rows_repeat_on_each_page_in_word():
 
 
 def test_merged_cells_are_merged_in_the_pdf(tmp_path):
-    words = _words(export_document(_document(("tbl-a", "配置", SPANS)), "pdf").data, tmp_path)
+    words = pdf_words(export_document(_document(("tbl-a", "配置", SPANS)), "pdf").data, tmp_path)
     page = next(p for p in words if any(w[4] == "人员配置" for w in p))
     box = {w[4]: w for w in page if w[4] in ("项目", "要求", "人员配置", "b", "c", "d", "e", "f")}
     middle = lambda w: (w[0] + w[2]) / 2  # noqa: E731
@@ -151,7 +132,7 @@ def test_a_long_word_wraps_inside_its_cell_and_a_narrow_column_keeps_its_word_wh
         ["项目", "编号", "说明", "网址", "备注"],
         [["服务人员配置要求", long_word, "服务人员应持证上岗，并定期参加培训。" * 2, url, "无"]],
     )
-    words = _words(export_document(_document(("tbl-w", "宽", table)), "pdf").data, tmp_path)
+    words = pdf_words(export_document(_document(("tbl-w", "宽", table)), "pdf").data, tmp_path)
     page = next(p for p in words if any(w[4] == "备注" for w in p))
     assert all(w[0] >= LEFT_EDGE - 1 and w[2] <= RIGHT_EDGE + 1 for w in page), [
         w for w in page if w[0] < LEFT_EDGE - 1 or w[2] > RIGHT_EDGE + 1
@@ -169,7 +150,7 @@ def test_long_code_links_and_marked_words_wrap_too_and_their_characters_stay_lit
         [["配置", f"`{code}`", f"[{link}](https://example.org/)", f"**{bold}**", hostile, "无"]],
     )
     pdf = export_document(_document(("tbl-c", "代码", table)), "pdf").data
-    words = _words(pdf, tmp_path)
+    words = pdf_words(pdf, tmp_path)
     page = next(p for p in words if any(w[4] == "备注" for w in p))
     assert all(w[0] >= LEFT_EDGE - 1 and w[2] <= RIGHT_EDGE + 1 for w in page), [
         w for w in page if w[0] < LEFT_EDGE - 1 or w[2] > RIGHT_EDGE + 1
@@ -196,7 +177,7 @@ def test_a_long_word_stays_inside_the_page_and_a_narrow_column_keeps_its_word_wh
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    words = _words((tmp_path / "wide.pdf").read_bytes(), tmp_path)
+    words = pdf_words((tmp_path / "wide.pdf").read_bytes(), tmp_path)
     page = next(p for p in words if any("ABCDEF" in w[4] for w in p))
     assert all(w[2] <= RIGHT_EDGE + 2 for w in page), [w for w in page if w[2] > RIGHT_EDGE + 2]
     assert any(w[4] == "备注" for w in page), [w for w in page if w[4] in "备注"]

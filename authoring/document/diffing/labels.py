@@ -28,6 +28,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "untitled": "（无标题）",
         "annex": "附录{}",
         "status-suffix": "（{}）",
+        "merges-changed": "底色标出的单元格合并方式有改动。",
     },
     "en": {
         "title": "Comparison of revisions",
@@ -52,6 +53,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "untitled": "(untitled)",
         "annex": "Annex {}",
         "status-suffix": " ({})",
+        "merges-changed": "The shaded cells are merged differently now.",
     },
 }
 

@@ -7,9 +7,10 @@ notes and examples with "注：" / "示例1：", list items with "a)" or "——
 fields ("标准编号：T/SZYL 3—2025"), not YAML. The same clause-by-clause engine then diffs these texts.
 
 Each line of the result is one paragraph. A line may start with one marker telling what it is (a
-table row, a caption, a note), and table cells are separated by a tab; `layout` reads them back.
-The markers are private-use characters, removed from the document's own text first, so a standard
-cannot forge them.
+table row, a caption, a note), and table cells are separated by a tab; a merged cell starts with one
+ROWSPAN per row it covers below its own and one COLSPAN per column right of its own, so a merge that
+changed is a change of the text like any other, and `layout` reads them all back. The markers are
+private-use characters, removed from the document's own text first, so a standard cannot forge them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ BODY_ROW = "\ue001"
 CAPTION = "\ue002"
 NOTE = "\ue003"
 TERM = "\ue004"
-MARKERS = HEADER_ROW + BODY_ROW + CAPTION + NOTE + TERM
+#: at the start of a merged cell's text, once for each row (column) it covers beyond its own
+ROWSPAN = "\ue005"
+COLSPAN = "\ue006"
+MARKERS = HEADER_ROW + BODY_ROW + CAPTION + NOTE + TERM + ROWSPAN + COLSPAN
 #: between the cells of a table row
 CELL = "\t"
 
@@ -221,14 +225,19 @@ def _table_lines(block: Block, labels: dict[str, str], lang: str) -> Iterator[st
     if block.label or caption:
         yield f"{CAPTION}{block.label or ''}{gap(lang) if caption else ''}{caption}"
     for header, cells in _rows(block):
-        texts = [_clean(plain_text(content, 0, labels, None)) for content in cells]
+        texts = [
+            ROWSPAN * (rowspan - 1) + COLSPAN * (colspan - 1) + _clean(plain_text(content, 0, labels, None))
+            for content, rowspan, colspan in cells
+        ]
         yield (HEADER_ROW if header else BODY_ROW) + CELL.join(texts)
 
 
-def _rows(block: Block) -> Iterator[tuple[bool, list[str]]]:
-    """(is a header row, the Markdown of each cell) for each row of a table's markdown-it tokens."""
+def _rows(block: Block) -> Iterator[tuple[bool, list[tuple[str, int, int]]]]:
+    """(is a header row, each cell's Markdown, rowspan and colspan) for each row of a table's
+    markdown-it tokens (a grid table's merged cells carry `rowspan`/`colspan` on th/td)."""
     header = False
-    cells: list[str] | None = None
+    cells: list[tuple[str, int, int]] | None = None
+    spans = (1, 1)
     for token in block.tokens:
         if token.type == "thead_open":
             header = True
@@ -236,8 +245,21 @@ def _rows(block: Block) -> Iterator[tuple[bool, list[str]]]:
             header = False
         elif token.type == "tr_open":
             cells = []
+        elif token.type in ("th_open", "td_open"):
+            spans = (_span(token.attrGet("rowspan")), _span(token.attrGet("colspan")))
         elif token.type == "inline" and cells is not None:
-            cells.append(token.content)
+            cells.append((token.content, *spans))
+            spans = (1, 1)
         elif token.type == "tr_close" and cells is not None:
             yield header, cells
             cells = None
+
+
+#: a span beyond this many rows or columns is read as this many (no table is that large; a hostile
+#: attribute must not make the reading text huge)
+_MOST_SPAN = 1000
+
+
+def _span(value: object) -> int:
+    text = str(value or "1")
+    return min(max(1, int(text)), _MOST_SPAN) if text.isdigit() else 1

@@ -147,3 +147,93 @@ def test_english_labels_are_set_apart_by_an_em_space():
     assert laid.body[0].runs == (("=", "See Table 1."),)
     assert laid.body[1].runs == (("=", "Table 1\u2003Data elements"),)
     assert diff.new_title == "测试标准"  # the cover has no English title: the Chinese one stands in
+
+
+MERGED = """
+# 范围 {#scope}
+
+服务项目见[](#t-merged)。
+
+Table: 服务项目与频次 {#t-merged}
+
++----------+----------+---------------+
+| 服务项目 | 服务内容 | 服务频次      |
++==========+==========+===============+
+| 生活照料 | 助餐     | 每日          |
+|          +----------+---------------+
+|          | 助浴     | 每周不少于1次 |
++----------+----------+---------------+
+| 健康管理 | 健康档案与定期随访       |
++----------+--------------------------+
+"""
+
+
+def _grid(old: str, new: str):
+    table = next(item for item in layout(_hunk(old, new, "scope")).body if isinstance(item, Table))
+    assert table.grid is not None
+    return table.grid, {"".join(text for _, text in cell.runs): cell for cell in table.grid.cells}
+
+
+def test_a_table_without_merged_cells_has_no_grid():
+    table = layout(_hunk(BODY, BODY.replace("助餐、助浴", "助餐、助洁"), "c-items")).body[2]
+    assert isinstance(table, Table) and table.grid is None
+
+
+def test_a_merged_table_is_placed_with_its_spans_and_a_changed_cell_keeps_its_marks():
+    grid, cells = _grid(MERGED, MERGED.replace("| 助餐     |", "| 助餐送餐 |"))
+    assert grid.columns == 3 and [status for _, status in grid.rows] == ["=", "=", "=", "="]
+    care = cells["生活照料"]
+    assert (care.row, care.column, care.rowspan, care.colspan) == (1, 0, 2, 1)
+    health = cells["健康档案与定期随访"]
+    assert (health.row, health.column, health.rowspan, health.colspan) == (3, 1, 1, 2)
+    assert cells["助餐送餐"].runs == (("=", "助餐"), ("+", "送餐")) and cells["助餐送餐"].column == 1
+    assert cells["助浴"].row == 2 and cells["助浴"].column == 1  # beside the merge, not under it
+    assert not grid.merges_changed
+
+
+def test_a_merge_changed_alone_is_a_change_shown_on_its_cell():
+    new = MERGED.replace(
+        "| 生活照料 | 助餐     | 每日          |\n|          +----------+---------------+\n",
+        "| 生活照料 | 助餐     | 每日          |\n+----------+----------+---------------+\n",
+    )
+    diff = diff_documents(doc(MERGED), doc(new), reading=True)
+    assert diff.hunk("scope") is not None  # no word changed, the printed table did
+    grid, cells = _grid(MERGED, new)
+    assert cells["生活照料"].rowspan == 1 and cells["生活照料"].merge_changed
+    assert (cells[""].row, cells[""].column) == (2, 0)  # the place it covered is a cell of its own
+    assert (cells["助浴"].column, cells["助浴"].merge_changed) == (1, False)
+    assert grid.merges_changed
+    page = render_reading_page(diff)
+    assert not any("\ue000" <= char <= "\uf8ff" for char in page)  # no marker reaches a reader
+
+
+def test_a_merged_cell_cut_in_two_marks_both_halves():
+    new = MERGED.replace(
+        "| 健康管理 | 健康档案与定期随访       |\n+----------+--------------------------+",
+        "| 健康管理 | 健康档案 | 定期随访      |\n+----------+----------+---------------+",
+    )
+    _, cells = _grid(MERGED, new)
+    first, second = cells["健康档案与"], cells["定期随访"]
+    assert first.runs == (("=", "健康档案"), ("-", "与")) and (first.column, first.colspan) == (1, 1)
+    assert (second.column, second.colspan) == (2, 1)
+    assert first.merge_changed and second.merge_changed and not cells["生活照料"].merge_changed
+
+
+def test_a_row_deleted_inside_a_merge_stays_under_the_merged_cell_on_the_grid():
+    new = MERGED.replace(
+        "| 生活照料 | 助餐     | 每日          |\n|          +----------+---------------+\n"
+        "|          | 助浴     | 每周不少于1次 |\n",
+        "| 生活照料 | 助餐     | 每日          |\n",
+    )
+    grid, cells = _grid(MERGED, new)
+    assert [status for _, status in grid.rows] == ["=", "=", "-", "="]
+    assert cells["生活照料"].rowspan == 2 and cells["生活照料"].merge_changed  # it covered that row
+    assert (cells["助浴"].row, cells["助浴"].column) == (2, 1) and cells["助浴"].runs == (("-", "助浴"),)
+    assert cells["健康档案与定期随访"].row == 3
+
+
+def test_text_that_imitates_a_merge_marker_merges_nothing():
+    new = BODY.replace("助餐、助浴", "助餐\ue005\ue006助浴")
+    table = layout(_hunk(BODY, new, "c-items")).body[2]
+    assert isinstance(table, Table) and table.grid is None  # still a table without merged cells
+    assert "".join(text for op, text in table.rows[1].cells[1] if op != "-") == "助餐  助浴"
