@@ -78,7 +78,10 @@ schema(
         "type": "object",
         "required": ["to"],
         "properties": {
-            "to": {"type": "string", "description": "a stage, or a move's name (revise, cancel)"},
+            "to": {
+                "type": "string",
+                "description": "a stage, or a move's name (revise, cancel, confirm: back to where it was)",
+            },
             "note": {"type": "string"},
             "closes_at": {"type": "string", "format": "date", "description": "consultation: its last day"},
             "audience": {"type": "string", "enum": ["members", "public"]},

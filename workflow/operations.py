@@ -40,7 +40,7 @@ from workflow.cover import with_cover
 from workflow.models import Audience, CommentPeriod, current_period
 from workflow.permissions import can_move_stages
 from workflow.stages import Transition, find_transition
-from workflow.transitions import gate_inputs, local_today, reader_language
+from workflow.transitions import entered_from, gate_inputs, local_today, reader_language
 
 #: how often a publication prepares its final revision outside the lock when others keep publishing
 #: or saving first; the last attempt prepares under the lock, so a publication always ends
@@ -69,11 +69,12 @@ def transition(
     Releasing for consultation opens a `CommentPeriod` on the latest revision until `closes_at` for
     `audience`; closing it (consultation → disposition) before its last day needs a reason in `note`;
     publishing assigns the number and writes the final revision; "revise" opens a new project in
-    drafting that will replace this standard. A project without a revision (a member's proposal) moves
-    to drafting only with `first_revision_follows` (`workflow.proposals.accept` writes its skeleton).
-    This may end the request's transaction and start a new
-    one (a publication that others overtook prepares again), so it must be the first thing a request
-    writes.
+    drafting that will replace this standard. Confirming or revising after a periodic review returns
+    the standard to the stage it entered the review from (adopted or published). A project without a
+    revision (a member's proposal) moves to drafting only with `first_revision_follows`
+    (`workflow.proposals.accept` writes its skeleton). This may end the request's transaction and start
+    a new one (a publication that others overtook prepares again), so it must be the first thing a
+    request writes.
     """
     can_move_stages(actor, standard).require("forbidden")  # first: a stranger learns nothing of the moves
     move = _move(standard, to)
@@ -100,7 +101,8 @@ def close_comment_period(standard: Standard, actor: Actor, reason: str, *, now: 
 
 
 def _move(standard: Standard, to: Stage | str) -> Transition:
-    move = find_transition(standard.stage, to)
+    """The standard's own move `to`: out of periodic review, the one back to where it came from."""
+    move = find_transition(standard.stage, to, entered_from(standard))
     if move is None:
         raise Refused(
             "gate",
@@ -121,8 +123,9 @@ def _target_words(to: Stage | str) -> str:
 
 
 def _move_under_lock(standard: Standard, move: Transition) -> Transition:
-    """The move again on the row re-read under the lock: someone may have moved the standard meanwhile."""
-    if standard.stage != move.source.value:
+    """The move again on the row re-read under the lock: someone may have moved the standard meanwhile
+    (out of its stage, or out and back in from elsewhere, where the same name leads elsewhere)."""
+    if standard.stage != move.source.value or _move(standard, move.name) is not move:
         raise Refused(
             "conflict",
             _(

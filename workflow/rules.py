@@ -47,6 +47,8 @@ class GateInputs:
     replaced_by: str | None = None
     #: the title of a revision project of this standard that is not published yet, if any
     revision_under_way: str | None = None
+    #: the name of the government agency still deciding on this standard's adoption, if any
+    adoption_pending: str | None = None
 
 
 def gate_open(inputs: GateInputs) -> Decision:
@@ -112,9 +114,17 @@ def gate_no_revision_under_way(inputs: GateInputs) -> Decision:
 
 
 def gate_not_replaced(inputs: GateInputs) -> Decision:
-    """A replaced standard is not reviewed again, nor one whose revision is under way."""
+    """A replaced standard is not reviewed again, nor one whose revision is under way, nor one an
+    agency is still deciding on (its decision would move the standard out of the review)."""
     if inputs.replaced_by is not None:
         return Decision.no(_("This standard has been replaced by %(number)s.", number=inputs.replaced_by))
+    if inputs.adoption_pending is not None:
+        return Decision.no(
+            _(
+                "%(agency)s has not yet decided on adopting this standard; review it after the decision.",
+                agency=inputs.adoption_pending,
+            )
+        )
     return gate_no_revision_under_way(inputs)
 
 

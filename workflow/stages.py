@@ -12,6 +12,13 @@ ISO codes follow ISO's harmonized stage codes (ISO/IEC Directives Part 1, Annex 
 periodic review, 95.99 withdrawal. A cancelled project has the code of the stage it left with the
 subcode 98 ("project abandoned / deleted"): 00.98, 20.98, 40.98 or 50.98 (the table's "x.98"), so
 `Stage.CANCELLED` alone has no fixed code and `cancelled_code(left)` gives it.
+
+A periodic review ends where it began: "confirm" and "revise" return an adopted standard to adopted
+and a published one to published. The table says so with two moves of one name, told apart by
+`Transition.entered_from` (the stage the standard entered periodic review from, which its history
+keeps); `transitions_from(stage, came_from)` offers the one that fits. Which way a move goes is not a
+gate: a gate is "not yet, because …" and the page greys the move out with the reasons, while an
+adopted standard can never be confirmed into plain "published", so that twin is not offered at all.
 """
 
 from __future__ import annotations
@@ -105,8 +112,9 @@ Parameter = Literal["closes_at", "audience", "reason", "note", "publish_date", "
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed move: its `name` (unique from its stage), the stage it leaves and enters, the gate
-    (a key of `workflow.rules.GATES`), the parameters it takes and which of them it requires."""
+    """One allowed move: its `name`, the stage it leaves and enters, the gate (a key of
+    `workflow.rules.GATES`), the parameters it takes and which of them it requires. A name is unique
+    from its stage for each `entered_from`: moves that share one differ in where they lead."""
 
     name: str
     source: Stage
@@ -116,10 +124,14 @@ class Transition:
     required: tuple[Parameter, ...] = ()
     #: the button's words
     action: Any = None
+    #: the move is the one for a standard that entered `source` from this stage (periodic review of an
+    #: adopted standard confirms it back to adopted); None: for every standard in `source`
+    entered_from: Stage | None = None
 
     @property
     def key(self) -> str:
-        return f"{self.source.value}:{self.name}"
+        route = f"@{self.entered_from.value}" if self.entered_from is not None else ""
+        return f"{self.source.value}:{self.name}{route}"
 
     def __str__(self) -> str:
         return f"{self.source.value}→{self.target.value} ({self.name})"
@@ -136,6 +148,10 @@ def _cancel(source: Stage) -> Transition:
         _l("Cancel the project"),
     )
 
+
+#: the stages of a standard in force that a periodic review starts from and, confirmed or revised,
+#: returns to (the first is where a review of unknown origin returns: see `transitions_from`)
+REVIEWED_STAGES = (Stage.PUBLISHED, Stage.ADOPTED)
 
 #: every allowed move, in the order the page offers them; nothing else moves a standard
 TRANSITIONS: tuple[Transition, ...] = (
@@ -209,32 +225,43 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Publish"),
     ),
     _cancel(Stage.APPROVAL),
-    Transition(
-        "periodic_review",
-        Stage.PUBLISHED,
-        Stage.PERIODIC_REVIEW,
-        "not_replaced",
-        ("note",),
-        (),
-        _l("Start the periodic review"),
+    *(
+        Transition(
+            "periodic_review",
+            reviewed,
+            Stage.PERIODIC_REVIEW,
+            "not_replaced",
+            ("note",),
+            (),
+            _l("Start the periodic review"),
+        )
+        for reviewed in REVIEWED_STAGES
     ),
-    Transition(
-        "confirm",
-        Stage.PERIODIC_REVIEW,
-        Stage.PUBLISHED,
-        "open",
-        ("note",),
-        (),
-        _l("Confirm the standard"),
+    *(
+        Transition(
+            "confirm",
+            Stage.PERIODIC_REVIEW,
+            reviewed,
+            "open",
+            ("note",),
+            (),
+            _l("Confirm the standard"),
+            entered_from=reviewed,
+        )
+        for reviewed in REVIEWED_STAGES
     ),
-    Transition(
-        "revise",
-        Stage.PERIODIC_REVIEW,
-        Stage.PUBLISHED,
-        "no_revision_under_way",
-        ("note",),
-        (),
-        _l("Revise: start a new project that will replace it"),
+    *(
+        Transition(
+            "revise",
+            Stage.PERIODIC_REVIEW,
+            reviewed,
+            "no_revision_under_way",
+            ("note",),
+            (),
+            _l("Revise: start a new project that will replace it"),
+            entered_from=reviewed,
+        )
+        for reviewed in REVIEWED_STAGES
     ),
     Transition(
         "withdraw",
@@ -247,22 +274,39 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 
-assert len({t.key for t in TRANSITIONS}) == len(TRANSITIONS), "a transition's name is unique per stage"
+assert len({t.key for t in TRANSITIONS}) == len(TRANSITIONS), (
+    "a transition's name is unique per stage and stage it was entered from"
+)
 assert all(_cancel(s) in TRANSITIONS for s in BEFORE_PUBLICATION), (
     "cancel from every stage before publication"
 )
 
 
-def transitions_from(stage: Stage | str) -> tuple[Transition, ...]:
-    """The moves out of `stage`, in the table's order."""
+#: the stages with moves that depend on where the standard came from (`Transition.entered_from`)
+ROUTED_STAGES = frozenset(t.source for t in TRANSITIONS if t.entered_from is not None)
+
+
+def transitions_from(stage: Stage | str, came_from: Stage | str | None = None) -> tuple[Transition, ...]:
+    """The moves out of `stage`, one for each name, in the table's order: of the moves that share a
+    name, the one for a standard that entered `stage` from `came_from`, else the table's first (a
+    history that does not say where the standard came from reads as the oldest way in)."""
     stage = Stage(stage)
-    return tuple(t for t in TRANSITIONS if t.source == stage)
+    came = Stage(came_from) if came_from else None
+    moves = [t for t in TRANSITIONS if t.source == stage]
+    chosen: dict[str, Transition] = {}
+    for move in moves:
+        if move.name not in chosen or (came is not None and move.entered_from == came):
+            chosen[move.name] = move
+    return tuple(t for t in moves if chosen[t.name] is t)
 
 
-def find_transition(stage: Stage | str, to: Stage | str) -> Transition | None:
+def find_transition(
+    stage: Stage | str, to: Stage | str, came_from: Stage | str | None = None
+) -> Transition | None:
     """The move out of `stage` named `to` (a transition name such as "revise"), or else the first move
-    into the stage `to` ("published" from periodic review is "confirm"); None when there is none."""
-    moves = transitions_from(stage)
+    into the stage `to` ("published" from periodic review is "confirm"), among the moves of a standard
+    that entered `stage` from `came_from` (`transitions_from`); None when there is none."""
+    moves = transitions_from(stage, came_from)
     by_name = next((t for t in moves if t.name == to), None)
     if by_name is not None:
         return by_name

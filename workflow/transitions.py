@@ -6,7 +6,11 @@ The facts the gates need are read here once (`gate_inputs`); the decisions are `
 
 `open_comment_count`, `review_ballot_passed` and `review_ballot_failed` are the seams where the
 comments and ballots packages plug in: the ballot gates ask `workflow.ballots.gates`; until the
-comments package lands, no comment is open.
+comments package lands, no comment is open. `adoption_pending` is the adoption package's: a standard
+an agency is still deciding on is not put under periodic review.
+
+`moves_of(standard)` is the table's moves for this standard: out of periodic review, those of the
+stage it entered the review from (`entered_from`, read from its history).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from workflow import rules
 from workflow.models import current_period
 from workflow.permissions import can_move_stages
 from workflow.rules import GateInputs
-from workflow.stages import Transition, transitions_from
+from workflow.stages import ROUTED_STAGES, TRANSITIONS, Transition, transitions_from
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -56,6 +60,15 @@ def review_ballot_failed(standard: Standard) -> Decision:
     from workflow.ballots.gates import review_ballot_failed as failed
 
     return failed(standard)
+
+
+def adoption_pending(standard: Standard) -> str | None:
+    """The agency still deciding on `standard`'s adoption, if any (adoption.operations): an adopted
+    standard may be submitted again, and the decision would move it out of a periodic review."""
+    from adoption.operations import open_submission
+
+    submission = open_submission(standard)
+    return submission.agency.name if submission is not None else None
 
 
 # -- the facts ----------------------------------------------------------------------------------------
@@ -87,6 +100,27 @@ def revision_under_way(standard: Standard) -> Standard | None:
     )
 
 
+def entered_from(standard: Standard) -> Stage | None:
+    """The stage `standard` left when it entered its current one, from its history; read only where
+    the table's moves depend on it (`ROUTED_STAGES`), None elsewhere or when the history does not say."""
+    from authoring.events import StandardEvent
+
+    if standard.stage not in ROUTED_STAGES:
+        return None
+    left = db.session.scalar(
+        select(StandardEvent.from_stage)
+        .where(StandardEvent.standard_id == standard.id, StandardEvent.to_stage == standard.stage)
+        .order_by(StandardEvent.id.desc())
+        .limit(1)
+    )
+    return Stage(left) if left in Stage._value2member_map_ else None
+
+
+def moves_of(standard: Standard) -> tuple[Transition, ...]:
+    """The moves out of `standard`'s stage that are its own: confirm returns it where it came from."""
+    return transitions_from(standard.stage, entered_from(standard))
+
+
 def reader_language() -> str:
     """ "en" or "zh": the language lint findings are shown in."""
     locale = get_locale() if has_app_context() else None
@@ -96,7 +130,7 @@ def reader_language() -> str:
 def gate_inputs(standard: Standard, now: datetime, *, early_reason: str = "") -> GateInputs:
     """Everything the gates out of `standard`'s stage decide on, read from the database once; a fact
     no gate of this stage asks for is not read (the standard page asks on every view)."""
-    gates = {t.gate for t in transitions_from(standard.stage)}
+    gates = {t.gate for t in TRANSITIONS if t.source == standard.stage}
     period = current_period(standard) if "period_ended" in gates else None
     cache = None
     if "lint_clean" in gates:
@@ -107,6 +141,7 @@ def gate_inputs(standard: Standard, now: datetime, *, early_reason: str = "") ->
     ]
     under_way = revision_under_way(standard) if gates & {"not_replaced", "no_revision_under_way"} else None
     replacement = replaced_by(standard) if "not_replaced" in gates else None
+    agency = adoption_pending(standard) if "not_replaced" in gates else None
     return GateInputs(
         today=local_today(now),
         latest_number=standard.latest_number,
@@ -124,6 +159,7 @@ def gate_inputs(standard: Standard, now: datetime, *, early_reason: str = "") ->
         lint_messages=tuple(_finding_words(f) for f in errors),
         replaced_by=replacement.number if replacement is not None else None,
         revision_under_way=under_way.title_zh if under_way is not None else None,
+        adoption_pending=agency,
     )
 
 
@@ -160,8 +196,9 @@ class NextStage:
 
 
 def next_transitions(standard: Standard, actor: Actor, now: datetime) -> list[NextStage]:
-    """Every move out of `standard`'s stage, in the table's order, with its gate and `actor`'s right."""
-    moves = transitions_from(standard.stage)
+    """Every move out of `standard`'s stage (`moves_of`), in the table's order, with its gate and
+    `actor`'s right."""
+    moves = moves_of(standard)
     if not moves:
         return []
     permitted = can_move_stages(actor, standard)

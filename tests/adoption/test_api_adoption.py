@@ -164,3 +164,32 @@ def test_an_uploaded_dossier_version_is_checked_and_attached(client, demo, make_
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "不是 ZIP 文件" in page
+
+
+def test_an_adopted_standard_confirmed_after_its_periodic_review_stays_adopted(client, demo, make_token):
+    secretariat, reviewer = _auth(make_token, demo.secretariat), _auth(make_token, demo.reviewer)
+    sha256 = _dossier(client, demo, secretariat)
+    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
+    submission = client.post(
+        f"/api/v1/standards/{demo.standard.id}/submissions",
+        json={"agency": agency["id"], "dossier_sha256": sha256},
+        headers=secretariat,
+    ).json
+    client.post(
+        f"/api/v1/submissions/{submission['id']}/decision",
+        json={"decision": "adopt", "reference": "深市监标〔2026〕9号", "decided_on": "2026-03-02"},
+        headers=reviewer,
+    )
+    moves = f"/api/v1/standards/{demo.standard.id}/transitions"
+    started = client.post(moves, json={"to": "periodic_review"}, headers=secretariat)
+    assert started.status_code == 200 and started.json["stage"] == "periodic_review", started.json
+    catalogue = client.get("/registry/adopted").get_data(as_text=True)
+    assert "深市监标〔2026〕9号" in catalogue, "under review it is still an adopted standard"
+    confirmed = client.post(moves, json={"to": "confirm"}, headers=secretariat)
+    assert confirmed.status_code == 200 and confirmed.json["stage"] == "adopted" and confirmed.json["adopted"]
+    registry = client.get("/api/v1/registry?adopted=true").json
+    assert [item["number"] for item in registry["items"]] == [demo.standard.number]
+    assert "status-adopted" in client.get(f"/registry/{demo.standard.number}").get_data(as_text=True)
+    decision = client.get("/api/v1/submissions", headers=reviewer).json["items"][0]
+    assert (decision["status"], decision["decision"]["reference"]) == ("adopted", "深市监标〔2026〕9号")
+    assert "深市监标〔2026〕9号" in client.get("/registry/adopted").get_data(as_text=True)

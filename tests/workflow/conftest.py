@@ -3,8 +3,10 @@ in any stage, and a clock the verbs are given."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -89,6 +91,75 @@ def make_standard(
         standard.stage = Stage(stage).value
         _db.session.commit()
         return standard
+
+    return factory
+
+
+@pytest.fixture
+def publish(secretariat: User, clock: Clock) -> Callable[[Standard], Standard]:
+    """publish(standard): put in approval, then published through the verb as the secretariat does it."""
+    from workflow import operations as workflow
+
+    def verb(standard: Standard) -> Standard:
+        standard.stage = Stage.APPROVAL.value
+        _db.session.commit()
+        workflow.transition(standard, secretariat, Stage.PUBLISHED, now=clock.tick())
+        _db.session.commit()
+        return standard
+
+    return verb
+
+
+@pytest.fixture
+def adopt(
+    app: Any,
+    secretariat: User,
+    make_org: Callable[..., Organisation],
+    make_member: Callable[..., User],
+    clock: Clock,
+) -> Callable[..., Any]:
+    """adopt(standard, built=True): a published standard submitted to an agency and adopted by its
+    reviewer through adoption's verbs (`submit`, `decide`); returns the Submission. Its dossier is
+    built by the real job, or with `built=False` only recorded as a finished job's row (the state
+    machine adopts many standards; the dossier's content is tests/adoption's)."""
+    from accounts.models import OrgKind
+    from adoption import operations as adoption
+    from exports.dossier import request_dossier
+    from exports.jobs import run_export
+    from exports.models import ExportFile, JobStatus
+
+    agencies: list[tuple[Organisation, User]] = []
+
+    def factory(standard: Standard, *, built: bool = True) -> Any:
+        if not agencies:
+            agency = make_org(OrgKind.AGENCY.value, name="深圳市市场监督管理局")
+            agencies.append((agency, make_member(agency, Role.REVIEWER, name="王审查")))
+        agency, reviewer = agencies[0]
+        job = request_dossier(standard, secretariat, now=clock.tick())
+        job_id = job.id
+        _db.session.commit()
+        if built:  # as the API runs it: committed first, read again after (another session wrote it)
+            run_export(job_id, app)
+            job = _db.session.get(type(job), job_id, populate_existing=True)
+            assert job.status == JobStatus.DONE.value, (job.error_en, job.step)
+        else:
+            data = f"dossier of {standard.number} at {clock.now.isoformat()}".encode()
+            sha256 = hashlib.sha256(data).hexdigest()
+            _db.session.add(ExportFile(sha256=sha256, data=data, size=len(data)))
+            job.result_sha256, job.status = sha256, JobStatus.DONE.value
+        submission = adoption.submit(standard, secretariat, agency, job.result_sha256, now=clock.tick())
+        _db.session.commit()
+        adoption.decide(
+            submission,
+            reviewer,
+            "adopt",
+            reasons="",
+            reference="深市监标〔2026〕7号",
+            decided_on=clock.now.date(),
+            now=clock.tick(),
+        )
+        _db.session.commit()
+        return submission
 
     return factory
 

@@ -151,3 +151,49 @@ def test_every_standard_carries_the_stage_table_s_iso_code(
         client.get(f"/api/v1/standards/{standard.id}", headers=bearer(make_token(drafter))).json["stage_code"]
         == code
     )
+
+
+def test_an_adopted_standard_goes_through_periodic_review_and_comes_back_adopted(
+    client, make_standard, publish, adopt, secretariat, make_token
+):
+    standard = publish(make_standard())
+    adopt(standard)
+    token = make_token(secretariat)
+    offered = client.get(f"/api/v1/standards/{standard.id}/transitions", headers=bearer(token)).json["items"]
+    assert [(t["name"], t["to"], t["allowed"]) for t in offered] == [
+        ("periodic_review", "periodic_review", True)
+    ]
+    started = _post(client, f"/standards/{standard.id}/transitions", token, {"to": "periodic_review"})
+    assert started.status_code == 200 and (started.json["stage"], started.json["stage_code"]) == (
+        "periodic_review",
+        "90.20",
+    )
+    offered = client.get(f"/api/v1/standards/{standard.id}/transitions", headers=bearer(token)).json["items"]
+    assert {t["name"]: t["to"] for t in offered} == {
+        "confirm": "adopted",
+        "revise": "adopted",
+        "withdraw": "withdrawn",
+    }
+    into_published = _post(client, f"/standards/{standard.id}/transitions", token, {"to": "published"})
+    assert into_published.status_code == 409 and into_published.json["error"]["code"] == "gate"
+    confirmed = _post(
+        client, f"/standards/{standard.id}/transitions", token, {"to": "confirm", "note": "继续有效"}
+    )
+    assert confirmed.status_code == 200, confirmed.json
+    assert (confirmed.json["stage"], confirmed.json["adopted"], confirmed.json["number"]) == (
+        "adopted",
+        True,
+        standard.number,
+    )
+    events = client.get(f"/api/v1/standards/{standard.id}/events", headers=bearer(token)).json["items"]
+    moves = [(e["kind"], e["from_stage"], e["to_stage"]) for e in events if e["to_stage"]]
+    assert moves[-3:] == [
+        ("adopted", "adoption_review", "adopted"),
+        ("stage_changed", "adopted", "periodic_review"),
+        ("stage_changed", "periodic_review", "adopted"),
+    ]
+    registry = client.get("/api/v1/registry?adopted=true").json
+    assert [item["number"] for item in registry["items"]] == [standard.number]
+    assert registry["items"][0]["stage"] == "adopted"
+    page = client.get(f"/registry/{standard.number}").get_data(as_text=True)
+    assert "status-adopted" in page

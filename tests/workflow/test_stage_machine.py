@@ -1,10 +1,11 @@
 """Random sequences of moves keep the invariants: one current stage, a published number never changes,
-the event list only grows.
+the event list only grows, a periodic review that is not a withdrawal ends where it began.
 
 A hypothesis state machine drives one standard at a time through `workflow.operations.transition`
 with any move of the table (allowed or not, with good or bad parameters), while the gates of later
-issues (open comments, the review ballot) flip at random. Refusals are part of the game; what may
-never happen is a state that the table and the events do not explain.
+issues (open comments, the review ballot) flip at random and a government agency may adopt a
+published standard (adoption's `submit` and `decide`). Refusals are part of the game; what may never
+happen is a state that the table and the events do not explain.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from accounts.refusals import Decision, Refused
 from authoring.events import StandardEvent
@@ -23,11 +31,15 @@ from workflow import operations, transitions
 from workflow.stages import TRANSITIONS, find_transition, transitions_from
 
 REACHED: set[str] = set()
+#: (the stage a periodic review began from, the move that ended it, where it led) of the walks
+REVIEWS: set[tuple[str, str, str]] = set()
 MOVE_NAMES = sorted({t.name for t in TRANSITIONS} | {s.value for s in Stage})
 
 
 @pytest.mark.slow
-def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, member, clock, monkeypatch):
+def test_random_moves_keep_the_invariants(
+    app, db, make_standard, adopt, secretariat, member, clock, monkeypatch
+):
     gates = {"open_comments": 0, "passed": False, "failed": False}
     monkeypatch.setattr(transitions, "open_comment_count", lambda s: gates["open_comments"])
     monkeypatch.setattr(
@@ -46,6 +58,8 @@ def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, m
         def new_standard(self):
             self.standard = make_standard()
             self.number = None
+            #: the stage the standard was in before its current one, as the walk moved it
+            self.came_from: str | None = None
             self.seen: list[tuple[int, str]] = self.events()
 
         def events(self):
@@ -73,7 +87,7 @@ def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, m
         def move_as(self, to, actor, days, audience, note):
             by_secretariat = actor is secretariat
             before = self.standard.stage
-            expected = find_transition(before, to)
+            expected = find_transition(before, to, self.came_from)
             try:
                 operations.transition(
                     self.standard,
@@ -92,6 +106,17 @@ def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, m
             assert expected is not None and by_secretariat, "only a move of the table, by the secretariat"
             assert self.standard.stage == expected.target.value
             REACHED.add(self.standard.stage)
+            if before == Stage.PERIODIC_REVIEW.value:
+                REVIEWS.add((self.came_from or "", expected.name, self.standard.stage))
+            self.came_from = before
+
+        @precondition(lambda self: self.standard.stage == Stage.PUBLISHED.value)
+        @rule()
+        def an_agency_adopts(self):
+            adopt(self.standard, built=False)
+            assert self.standard.stage == Stage.ADOPTED.value
+            REACHED.add(self.standard.stage)
+            self.came_from = Stage.ADOPTION_REVIEW.value
 
         @rule(
             open_comments=st.integers(0, 2), passed=st.sampled_from([True, True, False]), failed=st.booleans()
@@ -106,8 +131,17 @@ def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, m
         @invariant()
         def one_current_stage_explained_by_the_events(self):
             Stage(self.standard.stage)  # a stage of the one list
-            changes = [e for e in self.events() if e[1] == "stage_changed"]
+            changes = [e for e in self.events() if e[3] is not None]  # the moves, the adoption's too
             assert (changes[-1][3] if changes else Stage.DRAFTING.value) == self.standard.stage
+
+        @invariant()
+        def a_review_ends_where_it_began_unless_withdrawn(self):
+            began = None
+            for _id, _kind, source, target, _note in self.events():
+                if target == Stage.PERIODIC_REVIEW.value:
+                    began = source
+                elif source == Stage.PERIODIC_REVIEW.value and target != Stage.WITHDRAWN.value:
+                    assert target == began, (began, target)
 
         @invariant()
         def a_published_number_never_changes(self):
@@ -133,4 +167,6 @@ def test_random_moves_keep_the_invariants(app, db, make_standard, secretariat, m
         ),
     )
     # the random walks went the whole way: released, closed, reviewed, published and beyond
-    assert {"consultation", "disposition", "review", "published"} <= REACHED, REACHED
+    assert {"consultation", "disposition", "review", "published", "adopted"} <= REACHED, REACHED
+    # and reviewed both kinds of standard in force
+    assert {"published", "adopted"} <= {began for began, _move, _to in REVIEWS}, REVIEWS

@@ -8,6 +8,7 @@ What the stages decide (DESIGN.md, "Stages"; authoring/models.py's EDITABLE_STAG
   reads it, in any organisation; before that only its association's people and the administrator;
 - drafters and the secretariat comment internally before approval (drafting to review);
 - the secretariat cancels a project at any stage before publication, and at no stage after;
+- the secretariat starts the periodic review of a standard in force: published or adopted, nothing else;
 - a Word file becomes a new revision only where the text is written;
 - a technical-review ballot is opened only in the review stage.
 
@@ -32,6 +33,8 @@ from extensions import db
 
 #: where drafters and the secretariat comment (workflow/comments/permissions.py INTERNAL_STAGES)
 INTERNAL_COMMENT_STAGES = {Stage.DRAFTING, Stage.CONSULTATION, Stage.DISPOSITION, Stage.REVIEW}
+#: where the secretariat starts a periodic review (workflow/stages.py REVIEWED_STAGES)
+REVIEWABLE_STAGES = {Stage.PUBLISHED, Stage.ADOPTED}
 #: where the secretariat may still cancel the project
 CANCELLABLE_STAGES = {
     Stage.PROPOSAL, Stage.DRAFTING, Stage.CONSULTATION, Stage.DISPOSITION, Stage.REVIEW, Stage.APPROVAL,
@@ -144,6 +147,11 @@ def _api_secretariat_only(stage: Stage, secretariat: int):
     return api_members(403, secretariat=secretariat), None
 
 
+def _api_periodic_review(stage: Stage):
+    """The periodic review starts from a standard in force, published or adopted: 409 elsewhere."""
+    return _api_secretariat_only(stage, 200 if stage in REVIEWABLE_STAGES else 409)
+
+
 def _review_ballot(stage: Stage):
     """The secretariat opens a technical-review ballot only in review (elsewhere the stage refuses
     it: 409); nobody else opens one."""
@@ -186,6 +194,14 @@ ROUTES = [
         lambda s: f"/api/v1/standards/{s.staged.id}/transitions",
         _api_cancel,
         data=lambda w, s: {"to": "cancel", "note": "不再需要"},
+        api=True,
+    ),
+    StagedRoute(
+        "api periodic review",
+        "POST",
+        lambda s: f"/api/v1/standards/{s.staged.id}/transitions",
+        _api_periodic_review,
+        data=lambda w, s: {"to": "periodic_review", "note": "五年复审"},
         api=True,
     ),
     StagedRoute(

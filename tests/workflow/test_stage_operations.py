@@ -292,3 +292,137 @@ def test_a_revision_replaces_its_standard_with_the_old_sequence(make_standard, s
     assert old.number == "T/SZYL 1—2026", "a published number never changes"
     assert "replaced" in [e.kind for e in events_of(old)]
     assert transitions.replaced_by(old) == project
+
+
+# -- periodic review of an adopted standard ---------------------------------------------------------
+
+
+def _stage_changes(standard):
+    """(kind, from, to) of every event that moved the standard, the adoption's included, oldest first."""
+    return [(e.kind, e.from_stage, e.to_stage) for e in events_of(standard, newest_first=False) if e.to_stage]
+
+
+def test_an_adopted_standard_is_reviewed_and_confirmed_back_to_adopted(
+    make_standard, publish, adopt, secretariat, clock, db
+):
+    standard = publish(make_standard())
+    submission = adopt(standard)
+    assert standard.stage == "adopted"
+    moves = {n.transition.name: n for n in next_transitions(standard, secretariat, clock.now)}
+    assert moves["periodic_review"].allowed and moves["periodic_review"].transition.source == Stage.ADOPTED
+    started = operations.transition(
+        standard, secretariat, "periodic_review", now=clock.tick(), note="五年复审"
+    )
+    db.session.commit()
+    assert (started.kind, started.from_stage, started.to_stage) == (
+        "stage_changed",
+        "adopted",
+        "periodic_review",
+    )
+    offered = {
+        n.transition.name: n.transition.target for n in next_transitions(standard, secretariat, clock.now)
+    }
+    assert offered == {"confirm": Stage.ADOPTED, "revise": Stage.ADOPTED, "withdraw": Stage.WITHDRAWN}
+    confirmed = operations.transition(standard, secretariat, "confirm", now=clock.tick(), note="继续有效")
+    db.session.commit()
+    assert standard.stage == "adopted" and standard.number == "T/SZYL 1—2026"
+    assert (confirmed.kind, confirmed.from_stage, confirmed.to_stage, confirmed.note) == (
+        "stage_changed",
+        "periodic_review",
+        "adopted",
+        "继续有效",
+    )
+    assert _stage_changes(standard)[-5:] == [
+        ("stage_changed", "approval", "published"),
+        ("adoption_submitted", "published", "adoption_review"),
+        ("adopted", "adoption_review", "adopted"),
+        ("stage_changed", "adopted", "periodic_review"),
+        ("stage_changed", "periodic_review", "adopted"),
+    ]
+    db.session.refresh(submission)
+    assert (submission.status, submission.reference) == ("adopted", "深市监标〔2026〕7号")
+
+
+def test_a_published_standard_is_still_confirmed_back_to_published(
+    make_standard, publish, secretariat, clock, db
+):
+    standard = publish(make_standard())
+    operations.transition(standard, secretariat, Stage.PERIODIC_REVIEW, now=clock.tick())
+    operations.transition(standard, secretariat, "confirm", now=clock.tick())
+    db.session.commit()
+    assert standard.stage == "published"
+    assert _stage_changes(standard)[-1] == ("stage_changed", "periodic_review", "published")
+
+
+def test_an_adopted_standard_under_review_is_not_confirmed_into_published(
+    make_standard, publish, adopt, secretariat, clock, db
+):
+    standard = publish(make_standard())
+    adopt(standard, built=False)
+    operations.transition(standard, secretariat, Stage.PERIODIC_REVIEW, now=clock.tick())
+    db.session.commit()
+    with pytest.raises(Refused) as refused:
+        operations.transition(standard, secretariat, Stage.PUBLISHED, now=clock.tick())
+    assert refused.value.kind == "gate"
+    db.session.rollback()
+    operations.transition(standard, secretariat, Stage.ADOPTED, now=clock.tick())
+    db.session.commit()
+    assert standard.stage == "adopted"
+
+
+def test_revising_an_adopted_standard_keeps_it_adopted_until_replaced(
+    make_standard, publish, adopt, secretariat, clock, db
+):
+    standard = publish(make_standard())
+    submission = adopt(standard, built=False)
+    operations.transition(standard, secretariat, Stage.PERIODIC_REVIEW, now=clock.tick())
+    event = operations.transition(standard, secretariat, "revise", now=clock.tick())
+    db.session.commit()
+    assert standard.stage == "adopted" and (event.from_stage, event.to_stage) == (
+        "periodic_review",
+        "adopted",
+    )
+    project = db.session.scalars(
+        db.select(type(standard)).where(type(standard).replaces_id == standard.id)
+    ).one()
+    assert project.stage == "drafting"
+    assert "revision_opened" in [e.kind for e in events_of(standard)]
+    assert db.session.get(type(submission), submission.id).status == "adopted"
+
+
+def test_withdrawing_an_adopted_standard_keeps_the_agency_decision(
+    make_standard, publish, adopt, secretariat, clock, db
+):
+    standard = publish(make_standard())
+    submission = adopt(standard, built=False)
+    operations.transition(standard, secretariat, Stage.PERIODIC_REVIEW, now=clock.tick())
+    operations.transition(standard, secretariat, "withdraw", now=clock.tick(), note="已被国家标准覆盖")
+    db.session.commit()
+    assert standard.stage == "withdrawn"
+    db.session.refresh(submission)
+    assert (submission.status, submission.decision, submission.reference) == (
+        "adopted",
+        "adopt",
+        "深市监标〔2026〕7号",
+    )
+
+
+def test_an_adopted_standard_waiting_for_another_agency_is_not_reviewed(
+    make_standard, publish, adopt, make_org, secretariat, clock, db
+):
+    """A second submission leaves the standard adopted; its decision would pull it out of a review."""
+    from adoption import operations as adoption
+
+    standard = publish(make_standard())
+    first = adopt(standard, built=False)
+    other = make_org("agency", name="广东省市场监督管理局")
+    adoption.submit(standard, secretariat, other, first.dossier_sha256, now=clock.tick())
+    db.session.commit()
+    assert standard.stage == "adopted"
+    move = {n.transition.name: n for n in next_transitions(standard, secretariat, clock.now)}[
+        "periodic_review"
+    ]
+    assert not move.allowed and "广东省市场监督管理局" in move.reasons[0]
+    with pytest.raises(Refused) as refused:
+        operations.transition(standard, secretariat, Stage.PERIODIC_REVIEW, now=clock.tick())
+    assert refused.value.kind == "gate" and "广东省市场监督管理局" in " ".join(refused.value.reasons)

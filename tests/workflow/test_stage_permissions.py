@@ -135,3 +135,21 @@ def test_a_bad_date_comes_back_in_words(client, login, make_standard, secretaria
     page = client.get(response.location).get_data(as_text=True)
     assert "YYYY-MM-DD" in page
     assert db.session.get(type(standard), standard.id).stage == "drafting"
+
+
+def test_the_page_confirms_an_adopted_standard_back_to_adopted(
+    client, login, make_standard, publish, adopt, secretariat, db
+):
+    standard = publish(make_standard())
+    adopt(standard, built=False)
+    login(client, secretariat)
+    client.post(f"/standards/{standard.id}/stages", data={"move": "periodic_review", "note": ""})
+    page = client.get(f"/standards/{standard.id}").get_data(as_text=True)
+    opened = 'class="stage-move-item stage-move-open" data-move="confirm"'
+    assert "→ 已采信" in page[page.index(opened) :].split("</li>")[0], "confirm leads back to adopted"
+    response = client.post(f"/standards/{standard.id}/stages", data={"move": "confirm", "note": "继续有效"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "该标准现处于“已采信”阶段。" in page
+    assert 'data-stage="adopted" aria-current="step"' in page
+    assert db.session.get(type(standard), standard.id).stage == "adopted"

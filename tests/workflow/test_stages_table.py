@@ -68,6 +68,7 @@ CASES: dict[str, list[tuple[dict, bool, tuple[str, ...]]]] = {
         ({}, True, ()),
         ({"replaced_by": "T/SZYL 3—2027"}, False, ("replaced by T/SZYL 3—2027",)),
         ({"revision_under_way": "新版"}, False, ("revision of this standard is under way",)),
+        ({"adoption_pending": "深圳市市场监督管理局"}, False, ("深圳市市场监督管理局 has not yet decided",)),
     ],
     "no_revision_under_way": [
         ({}, True, ()),
@@ -109,18 +110,49 @@ def test_the_moves_are_exactly_those_of_the_issue():
         (Stage.REVIEW, Stage.DRAFTING),
         (Stage.APPROVAL, Stage.PUBLISHED),
         (Stage.PUBLISHED, Stage.PERIODIC_REVIEW),
+        (Stage.ADOPTED, Stage.PERIODIC_REVIEW),
         (Stage.PERIODIC_REVIEW, Stage.PUBLISHED),
+        (Stage.PERIODIC_REVIEW, Stage.ADOPTED),
         (Stage.PERIODIC_REVIEW, Stage.WITHDRAWN),
     } | {(s, Stage.CANCELLED) for s in BEFORE_PUBLICATION}
     assert moves == expected
     # a failed ballot sends back, never ends: no move out of review but back, on, or cancel
     assert not transitions_from(Stage.CANCELLED) and not transitions_from(Stage.WITHDRAWN)
-    assert {m.name for m in transitions_from(Stage.PERIODIC_REVIEW)} == {"confirm", "revise", "withdraw"}
+    assert not transitions_from(Stage.ADOPTION_REVIEW), "the agency's decision moves it, not the table"
+    for came_from in (None, Stage.PUBLISHED, Stage.ADOPTED):
+        names = [m.name for m in transitions_from(Stage.PERIODIC_REVIEW, came_from)]
+        assert names == ["confirm", "revise", "withdraw"], "one move of each name, whatever the route"
+
+
+@pytest.mark.parametrize("came_from", [Stage.PUBLISHED, Stage.ADOPTED])
+def test_a_periodic_review_confirms_or_revises_back_to_where_it_began(came_from):
+    start = find_transition(came_from, "periodic_review")
+    assert (start.target, start.gate) == (Stage.PERIODIC_REVIEW, "not_replaced")
+    moves = {m.name: m for m in transitions_from(Stage.PERIODIC_REVIEW, came_from)}
+    assert moves["confirm"].target == moves["revise"].target == came_from
+    assert moves["withdraw"].target == Stage.WITHDRAWN
+    assert find_transition(Stage.PERIODIC_REVIEW, came_from, came_from).name == "confirm"
+    assert find_transition(Stage.PERIODIC_REVIEW, "revise", came_from).gate == "no_revision_under_way"
+
+
+def test_an_adopted_standard_is_not_confirmed_into_plain_published():
+    assert find_transition(Stage.PERIODIC_REVIEW, Stage.PUBLISHED, Stage.ADOPTED) is None
+    assert find_transition(Stage.PERIODIC_REVIEW, Stage.ADOPTED, Stage.PUBLISHED) is None
+
+
+def test_a_review_whose_start_the_history_does_not_give_returns_to_published():
+    """A standard put in periodic review without an event (older data) keeps the table's first route."""
+    for unknown in (None, Stage.DRAFTING):
+        assert {m.target for m in transitions_from(Stage.PERIODIC_REVIEW, unknown)} == {
+            Stage.PUBLISHED,
+            Stage.WITHDRAWN,
+        }
 
 
 def test_a_move_is_found_by_its_stage_or_its_name():
     assert find_transition(Stage.PERIODIC_REVIEW, "published").name == "confirm"
     assert find_transition(Stage.PERIODIC_REVIEW, "revise").name == "revise"
+    assert find_transition(Stage.PERIODIC_REVIEW, "adopted", Stage.ADOPTED).name == "confirm"
     assert find_transition(Stage.DRAFTING, "cancelled").name == "cancel"
     assert find_transition(Stage.DRAFTING, "published") is None
     assert find_transition(Stage.DRAFTING, "nonsense") is None
