@@ -2,7 +2,7 @@
 
 Nothing runs at import; gunicorn runs `"wsgi:create_app()"` and the CLI `flask --app wsgi …`.
 Packages plug in by name (see BLUEPRINTS, CLI_MODULES, DEMO_LOADERS, DESK_SOURCES, ORG_LINKS,
-STANDARD_PANELS, STANDARD_PAGE_VERSIONS, REGISTRY_PANELS, DOSSIER_SECTIONS, BACKUP_CHECKS): each entry names code that exists, and a missing one stops the start-up.
+STANDARD_PANELS, STANDARD_PAGE_VERSIONS, REGISTRY_PANELS, REVIEW_HOLDS, DOSSIER_SECTIONS, BACKUP_CHECKS): each entry names code that exists, and a missing one stops the start-up.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ STANDARD_PAGE_VERSIONS = (
 #: `revision_saved(standard, revision, now=…)` hooks called in a save's unit of work, under its lock,
 #: after authoring writes a revision (authoring cannot import workflow: it calls what is listed here)
 REVISION_SAVED = ("workflow.comments.operations:reanchor_revision",)
+#: `hold(standard)` hooks: who is still deciding on a standard in force, which keeps it out of periodic
+#: review (workflow.transitions; workflow cannot import adoption)
+REVIEW_HOLDS = ("adoption.operations:deciding_agency",)
 #: `registry_panels(standard)` hooks: HTML under a registry entry (workflow.registry_views)
 REGISTRY_PANELS = ("adoption.views:registry_panels",)
 #: `provider(context)` hooks that put parts into an adoption dossier: files for the ZIP and/or blocks for
@@ -420,7 +423,7 @@ def _register_packages(app: Flask) -> None:
     from accounts.hooks import hooks
     from authoring import page_cache, page_places
     from exports import dossier_sections
-    from workflow import registry_views
+    from workflow import registry_views, transitions
 
     for name in MODEL_MODULES:
         import_hook(name)
@@ -439,6 +442,7 @@ def _register_packages(app: Flask) -> None:
     page_places.registered(app).sources = [import_hook(path) for path in STANDARD_PANELS]
     page_cache.registered(app).sources = [import_hook(path) for path in STANDARD_PAGE_VERSIONS]
     registry_views.registered_panels(app)[:] = [import_hook(path) for path in REGISTRY_PANELS]
+    transitions.registered_review_holds(app)[:] = [import_hook(path) for path in REVIEW_HOLDS]
     dossier_sections.registered(app)[:] = [import_hook(path) for path in DOSSIER_SECTIONS]
 
 

@@ -71,6 +71,13 @@ def open_submission(standard: Standard) -> Submission | None:
     )
 
 
+def deciding_agency(standard: Standard) -> str | None:
+    """The name of the agency still deciding on `standard`, if any: workflow's periodic review waits
+    for the decision (a review hold, wsgi.REVIEW_HOLDS), which would move the standard out of it."""
+    submission = open_submission(standard)
+    return submission.agency.name if submission is not None else None
+
+
 def submit(
     standard: Standard, actor: User, agency: Organisation | None, dossier_sha256: str | None, *, now: datetime
 ) -> Submission:

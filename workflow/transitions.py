@@ -6,8 +6,8 @@ The facts the gates need are read here once (`gate_inputs`); the decisions are `
 
 `open_comment_count`, `review_ballot_passed` and `review_ballot_failed` are the seams where the
 comments and ballots packages plug in: the ballot gates ask `workflow.ballots.gates`; until the
-comments package lands, no comment is open. `adoption_pending` is the adoption package's: a standard
-an agency is still deciding on is not put under periodic review.
+comments package lands, no comment is open. `adoption_pending` asks the review holds wsgi registers
+(the adoption package's): a standard an agency is still deciding on is not put under periodic review.
 
 `moves_of(standard)` is the table's moves for this standard: out of periodic review, those of the
 stage it entered the review from (`entered_from`, read from its history).
@@ -15,11 +15,12 @@ stage it entered the review from (`entered_from`, read from its history).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from flask_babel import get_locale
 from sqlalchemy import select
 
@@ -62,13 +63,22 @@ def review_ballot_failed(standard: Standard) -> Decision:
     return failed(standard)
 
 
-def adoption_pending(standard: Standard) -> str | None:
-    """The agency still deciding on `standard`'s adoption, if any (adoption.operations): an adopted
-    standard may be submitted again, and the decision would move it out of a periodic review."""
-    from adoption.operations import open_submission
+#: the key under which the app keeps its review holds (wsgi.REVIEW_HOLDS)
+REVIEW_HOLDS_KEY = "stdforge.review_holds"
+#: `hold(standard)`: who is still deciding on a standard in force, or None (an agency on its adoption)
+ReviewHold = Callable[[Standard], str | None]
 
-    submission = open_submission(standard)
-    return submission.agency.name if submission is not None else None
+
+def registered_review_holds(app: Flask | None = None) -> list[ReviewHold]:
+    """The hooks that keep a standard out of periodic review while someone decides on it, in the
+    order wsgi lists them (the adoption package's: workflow cannot import it)."""
+    return (app or current_app).extensions.setdefault(REVIEW_HOLDS_KEY, [])
+
+
+def adoption_pending(standard: Standard) -> str | None:
+    """The agency still deciding on `standard`'s adoption, if any: an adopted standard may be
+    submitted again, and the decision would move it out of a periodic review."""
+    return next((name for hold in registered_review_holds() if (name := hold(standard))), None)
 
 
 # -- the facts ----------------------------------------------------------------------------------------

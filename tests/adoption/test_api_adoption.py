@@ -14,6 +14,17 @@ def _dossier(client, demo, headers) -> str:
     return client.get(f"/api/v1/jobs/{job['id']}", headers=headers).json["sha256"]
 
 
+def _submit(client, demo, headers) -> dict:
+    """A dossier of the demo's standard built and submitted to the demo's agency: the submission."""
+    sha256 = _dossier(client, demo, headers)
+    agency = client.get("/api/v1/agencies", headers=headers).json["items"][0]
+    return client.post(
+        f"/api/v1/standards/{demo.standard.id}/submissions",
+        json={"agency": agency["id"], "dossier_sha256": sha256},
+        headers=headers,
+    ).json
+
+
 def test_submission_question_answer_and_adoption(client, demo, make_token, make_org, make_member):
     secretariat, reviewer = _auth(make_token, demo.secretariat), _auth(make_token, demo.reviewer)
     sha256 = _dossier(client, demo, secretariat)
@@ -113,13 +124,7 @@ def test_the_registry_page_lists_declarations_with_a_chart(client, demo, login):
 
 def test_an_adopted_standard_shows_its_pages_and_the_mark(client, demo, make_token, login):
     secretariat, reviewer = _auth(make_token, demo.secretariat), _auth(make_token, demo.reviewer)
-    sha256 = _dossier(client, demo, secretariat)
-    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
-    submission = client.post(
-        f"/api/v1/standards/{demo.standard.id}/submissions",
-        json={"agency": agency["id"], "dossier_sha256": sha256},
-        headers=secretariat,
-    ).json
+    submission = _submit(client, demo, secretariat)
     assert client.get(f"/standards/{demo.standard.id}").status_code == 200  # in adoption review
     client.post(
         f"/api/v1/submissions/{submission['id']}/decision",
@@ -137,13 +142,7 @@ def test_an_uploaded_dossier_version_is_checked_and_attached(client, demo, make_
     import zipfile
 
     secretariat = _auth(make_token, demo.secretariat)
-    sha256 = _dossier(client, demo, secretariat)
-    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
-    submission = client.post(
-        f"/api/v1/standards/{demo.standard.id}/submissions",
-        json={"agency": agency["id"], "dossier_sha256": sha256},
-        headers=secretariat,
-    ).json
+    submission = _submit(client, demo, secretariat)
     data = client.get("/api/v1/jobs/1/download", headers=secretariat).data
     login(client, demo.secretariat, "demo-password-1")
     url = f"/submissions/{submission['id']}/thread"
@@ -168,13 +167,7 @@ def test_an_uploaded_dossier_version_is_checked_and_attached(client, demo, make_
 
 def test_an_adopted_standard_confirmed_after_its_periodic_review_stays_adopted(client, demo, make_token):
     secretariat, reviewer = _auth(make_token, demo.secretariat), _auth(make_token, demo.reviewer)
-    sha256 = _dossier(client, demo, secretariat)
-    agency = client.get("/api/v1/agencies", headers=secretariat).json["items"][0]
-    submission = client.post(
-        f"/api/v1/standards/{demo.standard.id}/submissions",
-        json={"agency": agency["id"], "dossier_sha256": sha256},
-        headers=secretariat,
-    ).json
+    submission = _submit(client, demo, secretariat)
     client.post(
         f"/api/v1/submissions/{submission['id']}/decision",
         json={"decision": "adopt", "reference": "深市监标〔2026〕9号", "decided_on": "2026-03-02"},
